@@ -1,0 +1,346 @@
+// Package calendar loads a calendar repository (from the working tree or a git commit), decodes every
+// file into a typed model that keeps positions, and checks it, returning every finding of the run.
+package calendar
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/postctl/postctl/schema"
+	"gopkg.in/yaml.v3"
+)
+
+// File is one loaded calendar file.
+type File struct {
+	Path   string // slash-separated, relative to the calendar root
+	Kind   schema.Kind
+	Source []byte
+	Doc    *yaml.Node // nil when the file could not be parsed
+}
+
+// Calendar is a loaded calendar repository. Parts whose file is missing or invalid are nil or
+// empty; the findings say why.
+type Calendar struct {
+	Config    *Config
+	Strategy  *Strategy
+	Voice     *Voice
+	Posts     []*Post
+	Playbooks []*Playbook
+	Replies   []*Reply
+	Crisis    *Crisis
+	Location  *time.Location
+	Files     []*File
+
+	fsys   fs.FS
+	byPath map[string]*File
+}
+
+// File returns the loaded file at path, or an empty one.
+func (c *Calendar) File(path string) *File {
+	if f, ok := c.byPath[path]; ok {
+		return f
+	}
+	return &File{Path: path}
+}
+
+// FS is the file system the calendar was loaded from.
+func (c *Calendar) FS() fs.FS { return c.fsys }
+
+// Channel returns the channel with the id.
+func (c *Calendar) Channel(id string) (Channel, bool) {
+	if c.Config == nil {
+		return Channel{}, false
+	}
+	return c.Config.Channels.Get(id)
+}
+
+// ErrNotCalendar means the directory has no calendar.yaml.
+var ErrNotCalendar = errors.New("not a calendar repository")
+
+// Load reads and checks the calendar in fsys. The returned findings are sorted. The error is
+// non-nil only when fsys holds no calendar at all (ErrNotCalendar) or cannot be read.
+func Load(fsys fs.FS) (*Calendar, Findings, error) {
+	if _, err := fs.Stat(fsys, "calendar.yaml"); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, fmt.Errorf("%w: no calendar.yaml (run `postctl init` to create one)", ErrNotCalendar)
+		}
+		return nil, nil, fmt.Errorf("read calendar.yaml: %w", err)
+	}
+	paths, findings := discover(fsys)
+	c := &Calendar{fsys: fsys, byPath: make(map[string]*File, len(paths))}
+	results := parseAll(fsys, paths)
+	for _, r := range results {
+		findings = append(findings, r.findings...)
+		c.Files = append(c.Files, r.file)
+		c.byPath[r.file.Path] = r.file
+		c.add(r)
+	}
+	findings = append(findings, check(c)...)
+	findings.Sort()
+	return c, findings, nil
+}
+
+type discovered struct {
+	path string
+	kind schema.Kind
+}
+
+var rootFiles = map[string]schema.Kind{
+	"calendar.yaml": schema.Calendar,
+	"strategy.yaml": schema.Strategy,
+	"voice.yaml":    schema.Voice,
+	"crisis.yaml":   schema.Crisis,
+}
+
+// discover lists the calendar's files: the root files, posts/** and the flat playbooks/ and replies/.
+func discover(fsys fs.FS) ([]discovered, Findings) {
+	var out []discovered
+	var findings Findings
+	names := make([]string, 0, len(rootFiles))
+	for name := range rootFiles {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if _, err := fs.Stat(fsys, name); err == nil {
+			out = append(out, discovered{name, rootFiles[name]})
+		}
+	}
+	dirs := []struct {
+		dir       string
+		kind      schema.Kind
+		recursive bool
+	}{{"posts", schema.Post, true}, {"playbooks", schema.Playbook, false}, {"replies", schema.Reply, false}}
+	for _, d := range dirs {
+		err := fs.WalkDir(fsys, d.dir, func(p string, e fs.DirEntry, err error) error {
+			if err != nil {
+				if p == d.dir && errors.Is(err, fs.ErrNotExist) {
+					return fs.SkipDir
+				}
+				findings = append(findings, Finding{File: p, Rule: "file", Level: Error, Message: "cannot read: " + plainError(err)})
+				return nil
+			}
+			name := e.Name()
+			if p != d.dir && strings.HasPrefix(name, ".") {
+				if e.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if e.IsDir() {
+				if p != d.dir && !d.recursive {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if ext := path.Ext(name); ext == ".yaml" || ext == ".yml" {
+				out = append(out, discovered{p, d.kind})
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			findings = append(findings, Finding{File: d.dir, Rule: "file", Level: Error, Message: "cannot read: " + plainError(err)})
+		}
+	}
+	return out, findings
+}
+
+type parsed struct {
+	file     *File
+	value    any // *Config, *Post, ...; nil when the file is invalid
+	findings Findings
+}
+
+// parseAll parses and schema-checks files in parallel; results keep the input order.
+func parseAll(fsys fs.FS, paths []discovered) []parsed {
+	results := make([]parsed, len(paths))
+	workers := runtime.GOMAXPROCS(0)
+	if workers > len(paths) {
+		workers = len(paths)
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = parseFile(fsys, paths[i])
+			}
+		}()
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return results
+}
+
+func parseFile(fsys fs.FS, d discovered) (res parsed) {
+	res.file = &File{Path: d.path, Kind: d.kind}
+	defer func() {
+		// A parser bug must never crash a run or lose the other files' findings.
+		if r := recover(); r != nil {
+			res.value = nil
+			res.findings = append(res.findings, Finding{File: d.path, Line: 1, Col: 1, Rule: "yaml", Level: Error,
+				Message: fmt.Sprintf("cannot parse this file (%v)", r)})
+		}
+	}()
+	src, err := readLimited(fsys, d.path)
+	if err != nil {
+		res.findings = append(res.findings, Finding{File: d.path, Line: 1, Col: 1, Rule: "file", Level: Error, Message: err.Error()})
+		return res
+	}
+	res.file.Source = src
+	doc, fnd := parseYAML(d.path, d.kind, src)
+	res.findings = append(res.findings, fnd...)
+	if doc == nil {
+		return res
+	}
+	res.file.Doc = doc
+	res.findings = append(res.findings, scanSecrets(d.path, d.kind, doc)...)
+	for _, v := range schema.Validate(d.kind, doc) {
+		res.findings = append(res.findings, Finding{File: d.path, Line: v.Line, Col: v.Col, Rule: ruleFor(v.Keyword), Level: Error, Message: v.Message})
+	}
+	res.findings = dropShadowed(res.findings)
+	for _, f := range res.findings {
+		if f.Rule == "yaml" {
+			return res // duplicate keys, alias explosions: the structure itself is not to be trusted
+		}
+	}
+	// Decode even when the schema found problems, so cross-file checks still report on the parts
+	// that are right: every finding of a run together. A type mismatch leaves that field empty.
+	value, err := decode(d, doc)
+	var typeErr *yaml.TypeError
+	if err != nil && !errors.As(err, &typeErr) {
+		res.findings = append(res.findings, Finding{File: d.path, Line: 1, Col: 1, Rule: "schema", Level: Error, Message: plainError(err)})
+		return res
+	}
+	res.value = value
+	return res
+}
+
+func ruleFor(keyword string) string {
+	if keyword == "yaml" {
+		return "yaml"
+	}
+	return "schema"
+}
+
+// dropShadowed removes schema findings at a position where a secret finding already says more.
+func dropShadowed(fs Findings) Findings {
+	secretAt := map[Pos]bool{}
+	for _, f := range fs {
+		if f.Rule == "secret" {
+			secretAt[Pos{f.Line, f.Col}] = true
+		}
+	}
+	if len(secretAt) == 0 {
+		return fs
+	}
+	out := fs[:0]
+	for _, f := range fs {
+		if f.Rule == "schema" && secretAt[Pos{f.Line, f.Col}] {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func decode(d discovered, doc *yaml.Node) (any, error) {
+	base := strings.TrimSuffix(strings.TrimSuffix(path.Base(d.path), ".yaml"), ".yml")
+	switch d.kind {
+	case schema.Calendar:
+		var v Config
+		return &v, doc.Decode(&v)
+	case schema.Strategy:
+		var v Strategy
+		return &v, doc.Decode(&v)
+	case schema.Voice:
+		var v Voice
+		err := doc.Decode(&v)
+		attachRuleNodes(&v, doc)
+		return &v, err
+	case schema.Post:
+		v := Post{File: d.path}
+		err := doc.Decode(&v)
+		defaultID(&v.ID, base)
+		return &v, err
+	case schema.Playbook:
+		v := Playbook{File: d.path}
+		err := doc.Decode(&v)
+		defaultID(&v.ID, base)
+		return &v, err
+	case schema.Reply:
+		v := Reply{File: d.path}
+		err := doc.Decode(&v)
+		defaultID(&v.ID, base)
+		return &v, err
+	case schema.Crisis:
+		v := Crisis{File: d.path}
+		return &v, doc.Decode(&v)
+	}
+	return nil, fmt.Errorf("unknown file kind %q", d.kind)
+}
+
+// defaultID gives a file its name as id when it sets none; the position stays unset (0:0) so
+// findings about it point at the file.
+func defaultID(id *String, base string) {
+	if !id.Set {
+		*id = String{Value: base}
+	}
+}
+
+// attachRuleNodes keeps each rule's YAML node so the voice engine can point into it.
+func attachRuleNodes(v *Voice, doc *yaml.Node) {
+	root := doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
+		root = root.Content[0]
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "rules" && root.Content[i+1].Kind == yaml.SequenceNode {
+			for j, n := range root.Content[i+1].Content {
+				if j < len(v.Rules) {
+					v.Rules[j].Node = n
+				}
+			}
+		}
+	}
+}
+
+func (c *Calendar) add(r parsed) {
+	switch v := r.value.(type) {
+	case *Config:
+		c.Config = v
+	case *Strategy:
+		c.Strategy = v
+	case *Voice:
+		c.Voice = v
+	case *Post:
+		c.Posts = append(c.Posts, v)
+	case *Playbook:
+		c.Playbooks = append(c.Playbooks, v)
+	case *Reply:
+		c.Replies = append(c.Replies, v)
+	case *Crisis:
+		c.Crisis = v
+	}
+}
+
+// plainError strips Go's "open x: " style prefixes that repeat the file name.
+func plainError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}

@@ -1,0 +1,73 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/postctl/postctl/calendar"
+	"github.com/postctl/postctl/view"
+	"github.com/spf13/cobra"
+)
+
+type validateOptions struct {
+	Dir    string
+	Format string
+	Strict bool
+}
+
+func newValidateCmd(f *Factory, g *globalOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "validate [DIR]",
+		Short: "Check every file of a calendar repository",
+		Long: `Validate checks the whole calendar: each file against its schema, references between files
+(channels, pillars, campaigns, playbooks, reply templates), times (including daylight saving gaps
+and overlaps), media files and alt text, reply placeholders, and secrets committed by mistake.
+
+Every finding is reported with its file:line:col, all of them in one run. Exit 0 when valid
+(warnings allowed unless --strict), 1 when invalid, 4 on a usage error.`,
+		Example: `  postctl validate
+  postctl validate examples/calendar
+  postctl validate --format github   # inline annotations in GitHub Actions
+  postctl validate --format json | jq '.findings[]'`,
+		Args: maxArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir, err := g.dir(cmd, args)
+			if err != nil {
+				return err
+			}
+			format, err := g.format(formatText, formatJSON, formatGitHub, formatMarkdown)
+			if err != nil {
+				return err
+			}
+			return runValidate(f, validateOptions{Dir: dir, Format: format, Strict: g.Strict})
+		},
+	}
+}
+
+func runValidate(f *Factory, opts validateOptions) error {
+	cal, findings, err := loadCalendar(f, opts.Dir)
+	if err != nil {
+		return err
+	}
+	report := view.Report{Dir: opts.Dir, Files: len(cal.Files), Findings: findings, Strict: opts.Strict}
+	if err := view.RenderFindings(f.Streams, opts.Format, report); err != nil {
+		return err
+	}
+	if !report.Valid() {
+		return errSilent
+	}
+	return nil
+}
+
+// loadCalendar opens and loads the calendar in dir.
+func loadCalendar(f *Factory, dir string) (*calendar.Calendar, calendar.Findings, error) {
+	fsys, err := f.OpenDir(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot open calendar directory: %w", err)
+	}
+	cal, findings, err := calendar.Load(fsys)
+	if errors.Is(err, calendar.ErrNotCalendar) {
+		return nil, nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	return cal, findings, err
+}
