@@ -133,13 +133,13 @@ type State struct {
 
 // Strategy is strategy.yaml.
 type Strategy struct {
-	Description    String            `yaml:"description"`
-	Goals          []Goal            `yaml:"goals"`
-	Pillars        Map[Pillar]       `yaml:"pillars"`
-	Campaigns      Map[Campaign]     `yaml:"campaigns"`
-	Cadence        Map[Cadence]      `yaml:"cadence"`
-	PostingWindows []PostingWindow   `yaml:"posting_windows"`
-	Blackouts      []Blackout        `yaml:"blackouts"`
+	Description    String          `yaml:"description"`
+	Goals          []Goal          `yaml:"goals"`
+	Pillars        Map[Pillar]     `yaml:"pillars"`
+	Campaigns      Map[Campaign]   `yaml:"campaigns"`
+	Cadence        Map[Cadence]    `yaml:"cadence"`
+	PostingWindows []PostingWindow `yaml:"posting_windows"`
+	Blackouts      []Blackout      `yaml:"blackouts"`
 }
 
 type Goal struct {
@@ -285,18 +285,18 @@ type Ignore struct {
 // Post is one file under posts/.
 type Post struct {
 	File      string
-	ID        String         `yaml:"id"`
-	PublishAt String         `yaml:"publish_at"`
-	Channels  []String       `yaml:"channels"`
-	Status    String         `yaml:"status"`
-	Title     String         `yaml:"title"`
-	Pillar    String         `yaml:"pillar"`
-	Campaign  String         `yaml:"campaign"`
-	Tags      []String       `yaml:"tags"`
-	Text      String         `yaml:"text"`
-	Overrides Map[Override]  `yaml:"overrides"`
-	Thread    []ThreadItem   `yaml:"thread"`
-	Media     []Media        `yaml:"media"`
+	ID        String        `yaml:"id"`
+	PublishAt String        `yaml:"publish_at"`
+	Channels  []String      `yaml:"channels"`
+	Status    String        `yaml:"status"`
+	Title     String        `yaml:"title"`
+	Pillar    String        `yaml:"pillar"`
+	Campaign  String        `yaml:"campaign"`
+	Tags      []String      `yaml:"tags"`
+	Text      String        `yaml:"text"`
+	Overrides Map[Override] `yaml:"overrides"`
+	Thread    []ThreadItem  `yaml:"thread"`
+	Media     []Media       `yaml:"media"`
 	VoiceOpts struct {
 		Ignore []Ignore `yaml:"ignore"`
 	} `yaml:"voice"`
