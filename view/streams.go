@@ -26,7 +26,8 @@ type Streams struct {
 }
 
 // System returns the process's streams. Colour is on for a terminal unless NO_COLOR is set or
-// TERM is dumb; callers turn it off for --no-color.
+// TERM is dumb; callers turn it off for --no-color. POSTCTL_FORCE_TTY=1 treats stdout as a
+// terminal.
 func System(getenv func(string) string) *Streams {
 	s := &Streams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
 	s.OutTTY = term.IsTerminal(int(os.Stdout.Fd()))
@@ -34,6 +35,13 @@ func System(getenv func(string) string) *Streams {
 	if s.OutTTY {
 		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
 			s.Width = w
+		}
+	}
+	// Like GH_FORCE_TTY: CI logs and tests can ask for terminal output on a pipe.
+	if force := getenv("POSTCTL_FORCE_TTY"); force != "" && force != "0" && force != "false" {
+		s.OutTTY = true
+		if s.Width == 0 {
+			s.Width = 80
 		}
 	}
 	s.Color = s.OutTTY && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
