@@ -73,7 +73,8 @@ var (
 func load() *compiled {
 	compileOnce.Do(func() {
 		c := jsonschema.NewCompiler()
-		c.Draft = jsonschema.Draft2020
+		// Draft 7: the newest draft that editors (yaml-language-server) fully support.
+		c.Draft = jsonschema.Draft7
 		all = compiled{schemas: map[Kind]*jsonschema.Schema{}, raw: map[string]any{}}
 		for _, k := range Kinds() {
 			src := Source(k)
