@@ -134,9 +134,22 @@ func (k *checker) ref(file string, s String, what string, defined []string, wher
 	} else if len(defined) == 0 {
 		msg += fmt.Sprintf(": %s defines none", where)
 	} else {
-		msg += fmt.Sprintf(": %s defines %s", where, strings.Join(defined, ", "))
+		msg += fmt.Sprintf(": %s defines %s", where, strings.Join(unique(defined), ", "))
 	}
 	k.errorf(file, at(s), "reference", "%s", msg)
+}
+
+// unique keeps the first of each value, in order: a duplicated id is listed once.
+func unique(list []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range list {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (k *checker) channels(file string, list []String) {
@@ -155,7 +168,23 @@ func (k *checker) pillarIDs() []string {
 	return k.c.Strategy.Pillars.Keys()
 }
 
+// broken says whether a file of kind could not be parsed. References into a broken strategy.yaml or
+// voice.yaml are not checked: its own error is reported, and would otherwise repeat at every use.
+func (k *checker) broken(kind schema.Kind) bool { return len(k.c.broken[kind]) > 0 }
+
+// brokenIDs are the ids that files of kind which could not be parsed most likely define: their names.
+func (k *checker) brokenIDs(kind schema.Kind) []string {
+	var ids []string
+	for _, p := range k.c.broken[kind] {
+		ids = append(ids, strings.TrimSuffix(strings.TrimSuffix(path.Base(p), ".yaml"), ".yml"))
+	}
+	return ids
+}
+
 func (k *checker) pillars(file string, list []String) {
+	if k.broken(schema.Strategy) {
+		return
+	}
 	for _, s := range list {
 		k.ref(file, s, "pillar", k.pillarIDs(), "strategy.yaml")
 	}
@@ -171,7 +200,7 @@ func (k *checker) strategy() {
 	var total float64
 	for _, e := range st.Pillars {
 		p := e.Value
-		if p.Share != nil {
+		if p.Share != nil && *p.Share >= 0 && *p.Share <= 1 { // the schema reports a share out of range
 			total += *p.Share
 			if p.MaxShare != nil && *p.MaxShare < *p.Share {
 				k.errorf(file, e.Key.Pos, "strategy", "pillar %q: max_share %.2f is below its target share %.2f", e.Key.Value, *p.MaxShare, *p.Share)
@@ -210,7 +239,7 @@ func (k *checker) strategy() {
 			continue
 		}
 		if _, err := ParseDate(g.Due.Value, loc); err != nil {
-			k.errorf(file, g.Due.Pos, "time", "%v", err)
+			k.errorf(file, g.Due.Pos, "time", "due: %v", err)
 		}
 		k.channels(file, g.Channels)
 	}
@@ -223,11 +252,11 @@ func (k *checker) span(file string, from, to String, loc *time.Location) (time.T
 	}
 	start, err1 := ParseBound(from.Value, loc, false)
 	if err1 != nil {
-		k.errorf(file, from.Pos, "time", "%v", err1)
+		k.errorf(file, from.Pos, "time", "from: %v", err1)
 	}
 	end, err2 := ParseBound(to.Value, loc, true)
 	if err2 != nil {
-		k.errorf(file, to.Pos, "time", "%v", err2)
+		k.errorf(file, to.Pos, "time", "to: %v", err2)
 	}
 	if err1 == nil && err2 == nil && !end.After(start) {
 		k.errorf(file, to.Pos, "time", "to (%s) is not after from (%s)", to.Value, from.Value)
@@ -280,7 +309,20 @@ func (k *checker) uniqueIDs(kind string, ids []String, files []string) {
 			continue
 		}
 		if j, dup := seen[id.Value]; dup {
-			k.errorf(files[i], at(id), "duplicate-id", "%s id %q is already used by %s", kind, id.Value, files[j])
+			// An id written in a file is the one to change, rather than one taken from a file name.
+			here, there := i, j
+			if !ids[i].Set && ids[j].Set {
+				here, there = j, i
+			}
+			by := files[there]
+			if !ids[there].Set {
+				by += " (its file name)"
+			}
+			what := fmt.Sprintf("%s id %q", kind, id.Value)
+			if !ids[here].Set {
+				what += " (the file name)"
+			}
+			k.errorf(files[here], at(ids[here]), "duplicate-id", "%s is already used by %s", what, by)
 			continue
 		}
 		seen[id.Value] = i
@@ -323,7 +365,7 @@ func (k *checker) posts() {
 		if p.Pillar.Set {
 			k.pillars(p.File, []String{p.Pillar})
 		}
-		if p.Campaign.Set {
+		if p.Campaign.Set && !k.broken(schema.Strategy) {
 			k.ref(p.File, p.Campaign, "campaign", campaigns, "strategy.yaml")
 		}
 		k.media(p.File, p.Media)
@@ -331,7 +373,9 @@ func (k *checker) posts() {
 			k.media(p.File, t.Media)
 		}
 		for _, ig := range p.VoiceOpts.Ignore {
-			k.ref(p.File, ig.Rule, "voice rule", rules, "voice.yaml")
+			if !k.broken(schema.Voice) {
+				k.ref(p.File, ig.Rule, "voice rule", rules, "voice.yaml")
+			}
 		}
 		if p.MovedFrom.Set {
 			if existing[p.MovedFrom.Value] {
@@ -358,12 +402,25 @@ func containsValue(list []String, v string) bool {
 func (k *checker) media(file string, list []Media) {
 	for _, m := range list {
 		name := m.File.Value
-		if strings.HasPrefix(name, "/") || strings.Contains(name, "\\") || !fs.ValidPath(name) {
-			k.errorf(file, m.File.Pos, "media", "media path %q must be relative to the repository root, without '..' (for example media/photo.jpg)", name)
+		clean := path.Clean(strings.ReplaceAll(name, "\\", "/"))
+		if name == "" {
+			// reported by the schema
+		} else if strings.HasPrefix(name, "/") || (len(name) > 1 && name[1] == ':') {
+			k.errorf(file, m.File.Pos, "media", "media path %q is absolute: give a path relative to the repository root, such as media/photo.jpg", name)
+		} else if clean == ".." || strings.HasPrefix(clean, "../") {
+			k.errorf(file, m.File.Pos, "media", "media path %q points outside the repository: media files must be inside it, such as media/photo.jpg", name)
+		} else if strings.Contains(name, "\\") {
+			k.errorf(file, m.File.Pos, "media", "media path %q separates folders with '\\': use '/', as in %s", name, clean)
+		} else if !fs.ValidPath(name) {
+			k.errorf(file, m.File.Pos, "media", "media path %q is not in its plain form: write %s", name, clean)
 		} else if info, err := fs.Stat(k.c.fsys, name); err != nil {
 			switch {
 			case errors.Is(err, fs.ErrNotExist):
-				k.errorf(file, m.File.Pos, "media", "media file %q does not exist", name)
+				if target, lerr := fs.ReadLink(k.c.fsys, name); lerr == nil {
+					k.errorf(file, m.File.Pos, "media", "media file %q is a link to %s, which does not exist", name, target)
+				} else {
+					k.errorf(file, m.File.Pos, "media", "media file %q does not exist", name)
+				}
 			case errors.Is(err, ErrEscapes) || strings.Contains(err.Error(), "escapes"):
 				k.errorf(file, m.File.Pos, "media", "media file %q is a link that points outside the repository", name)
 			default:
@@ -385,7 +442,7 @@ func (k *checker) playbooks() {
 		ids[i], files[i] = p.ID, p.File
 	}
 	k.uniqueIDs("playbook", ids, files)
-	replies := k.replyIDs()
+	replies := append(k.replyIDs(), k.brokenIDs(schema.Reply)...)
 	for _, pb := range k.c.Playbooks {
 		k.channels(pb.File, pb.Pause.Channels)
 		k.pillars(pb.File, pb.Pause.Pillars)
@@ -437,12 +494,15 @@ func (k *checker) replies() {
 			used[name] = true
 			pos := TextPos(src, r.Text, m[0])
 			switch {
+			case name == "":
+				k.errorf(r.File, pos, "template", "placeholder {{}} is empty: write a variable name between the braces")
 			case !variableNameRE.MatchString(name):
-				k.errorf(r.File, pos, "template", "placeholder {{%s}} is not a variable name (letters, digits and '_')", name)
+				k.errorf(r.File, pos, "template", "placeholder {{%s}} is not a variable name (letters, digits and '_', not starting with a digit)", name)
 			case !r.Variables.Has(name):
 				msg := fmt.Sprintf("placeholder {{%s}} is not a declared variable", name)
 				if guess := schema.Closest(name, r.Variables.Keys()); guess != "" {
 					msg += fmt.Sprintf(" (did you mean {{%s}}?)", guess)
+					used[guess] = true // the typo is the one finding; the variable is not also "unused"
 				} else {
 					msg += "; declare it under variables:"
 				}
@@ -450,7 +510,7 @@ func (k *checker) replies() {
 			}
 		}
 		for _, v := range r.Variables {
-			if !used[v.Key.Value] {
+			if !used[v.Key.Value] && r.Text.Set { // without a text, its absence is the finding
 				k.errorf(r.File, v.Key.Pos, "template", "variable %q is declared but the text never uses {{%s}}", v.Key.Value, v.Key.Value)
 			}
 			pat := v.Value.Pattern
@@ -476,6 +536,7 @@ func (k *checker) crisis() {
 	for i, p := range k.c.Playbooks {
 		ids[i] = p.ID.Value
 	}
+	ids = append(ids, k.brokenIDs(schema.Playbook)...)
 	if cr.Playbook.Set {
 		k.ref(cr.File, cr.Playbook, "playbook", ids, "playbooks/")
 	}

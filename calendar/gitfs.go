@@ -202,7 +202,15 @@ func (d *treeDir) ReadDir(n int) ([]fs.DirEntry, error) {
 	}
 	out := make([]fs.DirEntry, 0, len(entries))
 	for _, e := range entries {
-		out = append(out, fs.FileInfoToDirEntry(&entryInfo{name: e.Name, mode: e.Mode, mtime: d.fs.mtime}))
+		info := &entryInfo{name: e.Name, mode: e.Mode, mtime: d.fs.mtime}
+		if e.Mode.IsFile() {
+			// An entry's Info must agree with Stat of the opened file (fs.DirEntry); the size is in
+			// the object's header, so the content is not read.
+			if size, err := d.fs.repo.Storer.EncodedObjectSize(e.Hash); err == nil {
+				info.size = size
+			}
+		}
+		out = append(out, fs.FileInfoToDirEntry(info))
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
 	d.offset += len(entries)

@@ -40,6 +40,7 @@ type Calendar struct {
 
 	fsys   fs.FS
 	byPath map[string]*File
+	broken map[schema.Kind][]string // files that could not be parsed, by kind
 }
 
 // File returns the loaded file at path, or an empty one.
@@ -74,17 +75,41 @@ func Load(fsys fs.FS) (*Calendar, Findings, error) {
 		return nil, nil, fmt.Errorf("read calendar.yaml: %w", err)
 	}
 	paths, findings := discover(fsys)
-	c := &Calendar{fsys: fsys, byPath: make(map[string]*File, len(paths))}
+	c := &Calendar{fsys: fsys, byPath: make(map[string]*File, len(paths)), broken: map[schema.Kind][]string{}}
 	results := parseAll(fsys, paths)
 	for _, r := range results {
 		findings = append(findings, r.findings...)
 		c.Files = append(c.Files, r.file)
 		c.byPath[r.file.Path] = r.file
+		if r.value == nil {
+			c.broken[r.file.Kind] = append(c.broken[r.file.Kind], r.file.Path)
+		}
 		c.add(r)
 	}
-	findings = append(findings, check(c)...)
+	findings = append(findings, withoutRepeats(findings, check(c))...)
 	findings.Sort()
 	return c, findings, nil
+}
+
+// withoutRepeats drops cross-file findings at a position where parsing already reported a finding:
+// a value the schema rejects ("1 hour" for a duration) needs saying once.
+func withoutRepeats(parsed, checked Findings) Findings {
+	type at struct {
+		file      string
+		line, col int
+	}
+	seen := make(map[at]bool, len(parsed))
+	for _, f := range parsed {
+		seen[at{f.File, f.Line, f.Col}] = true
+	}
+	out := checked[:0]
+	for _, f := range checked {
+		// 1:1 is also where findings about a whole file go (an id taken from its name): keep those.
+		if !seen[at{f.File, f.Line, f.Col}] || (f.Line == 1 && f.Col == 1) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 type discovered struct {
@@ -206,7 +231,7 @@ func parseFile(fsys fs.FS, d discovered) (res parsed) {
 		return res
 	}
 	res.file.Doc = doc
-	res.findings = append(res.findings, scanSecrets(d.path, d.kind, doc)...)
+	res.findings = append(res.findings, scanSecrets(d.path, d.kind, src, doc)...)
 	for _, v := range schema.Validate(d.kind, doc) {
 		res.findings = append(res.findings, Finding{File: d.path, Line: v.Line, Col: v.Col, Rule: ruleFor(v.Keyword), Level: Error, Message: v.Message})
 	}

@@ -12,20 +12,34 @@ import (
 
 // Credentials belong in environment variables named by *_env keys. A secret committed to the
 // calendar repository is published to everyone who can read it, so these are errors, not warnings.
+//
+// need lists literals of which every match contains at least one: a cheap strings.Contains test
+// that skips the regexp (slow on long texts without a literal prefix) for almost every value.
 var secretValuePatterns = []struct {
 	re   *regexp.Regexp
 	what string
+	need []string
 }{
-	{regexp.MustCompile(`\b(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}`), "a GitHub token"},
-	{regexp.MustCompile(`\bgithub_pat_[A-Za-z0-9_]{40,}`), "a GitHub token"},
-	{regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{10,}`), "a Slack token"},
-	{regexp.MustCompile(`hooks\.slack\.com/services/T[A-Za-z0-9]+/B[A-Za-z0-9]+/[A-Za-z0-9]+`), "a Slack webhook URL (its path is the secret)"},
-	{regexp.MustCompile(`discord(?:app)?\.com/api/webhooks/[0-9]+/[A-Za-z0-9_-]{20,}`), "a Discord webhook URL (its path is the secret)"},
-	{regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*`), "a JSON Web Token"},
-	{regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`), "an AWS access key"},
-	{regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----`), "a private key"},
-	{regexp.MustCompile(`\bsk-[A-Za-z0-9_-]{20,}`), "an API secret key"},
-	{regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:[^/\s@]+@`), "a URL with a password in it"},
+	{regexp.MustCompile(`\b(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}`), "a GitHub token", []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_"}},
+	{regexp.MustCompile(`\bgithub_pat_[A-Za-z0-9_]{40,}`), "a GitHub token", []string{"github_pat_"}},
+	{regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{10,}`), "a Slack token", []string{"xox"}},
+	{regexp.MustCompile(`hooks\.slack\.com/services/T[A-Za-z0-9]+/B[A-Za-z0-9]+/[A-Za-z0-9]+`), "a Slack webhook URL (its path is the secret)", []string{"hooks.slack.com/services/"}},
+	{regexp.MustCompile(`discord(?:app)?\.com/api/webhooks/[0-9]+/[A-Za-z0-9_-]{20,}`), "a Discord webhook URL (its path is the secret)", []string{"discord"}},
+	{regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*`), "a JSON Web Token", []string{"eyJ"}},
+	{regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`), "an AWS access key", []string{"AKIA", "ASIA"}},
+	{regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----`), "a private key", []string{"-----BEGIN "}},
+	{regexp.MustCompile(`\bsk-[A-Za-z0-9_-]{20,}`), "an API secret key", []string{"sk-"}},
+	{regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:[^/\s@]+@`), "a URL with a password in it", []string{"@"}},
+}
+
+// containsAny reports whether s contains one of the literals.
+func containsAny(s string, literals []string) bool {
+	for _, l := range literals {
+		if strings.Contains(s, l) {
+			return true
+		}
+	}
+	return false
 }
 
 // In calendar.yaml settings a few more shapes are telling: the keys and the Bluesky app password form.
@@ -35,12 +49,14 @@ var (
 	envNameRE     = regexp.MustCompile(`^[A-Z_][A-Z0-9_]*$`)
 )
 
-// scanSecrets reports keys and values that look like credentials.
-func scanSecrets(file string, kind schema.Kind, doc *yaml.Node) Findings {
+// scanSecrets reports keys and values that look like credentials. A secret inside a longer text is
+// reported where it starts in that text.
+func scanSecrets(file string, kind schema.Kind, src []byte, doc *yaml.Node) Findings {
 	var out Findings
-	add := func(n *yaml.Node, msg string) {
-		out = append(out, Finding{File: file, Line: n.Line, Col: n.Column, Rule: "secret", Level: Error, Message: msg})
+	addAt := func(p Pos, msg string) {
+		out = append(out, Finding{File: file, Line: p.Line, Col: p.Col, Rule: "secret", Level: Error, Message: msg})
 	}
+	add := func(n *yaml.Node, msg string) { addAt(Pos{n.Line, n.Column}, msg) }
 	settings := kind == schema.Calendar
 	var walk func(n *yaml.Node, depth int)
 	walk = func(n *yaml.Node, depth int) {
@@ -59,7 +75,7 @@ func scanSecrets(file string, kind schema.Kind, doc *yaml.Node) Findings {
 					add(k, fmt.Sprintf("%q looks like a credential: never put secrets in the calendar; store it in an environment variable and name that variable with %s_env", k.Value, k.Value))
 					continue
 				}
-				if settings && strings.HasSuffix(k.Value, "_env") && v.Kind == yaml.ScalarNode && !envNameRE.MatchString(v.Value) && looksLikeToken(v.Value) {
+				if settings && strings.HasSuffix(k.Value, "_env") && v.Kind == yaml.ScalarNode && !envNameRE.MatchString(v.Value) && looksLikeSecret(v.Value) {
 					add(v, fmt.Sprintf("%s looks like the secret itself: %s takes the name of an environment variable that holds it, such as %s", k.Value, k.Value, strings.ToUpper(strings.TrimSuffix(k.Value, "_env"))))
 					continue
 				}
@@ -68,8 +84,12 @@ func scanSecrets(file string, kind schema.Kind, doc *yaml.Node) Findings {
 			}
 		case yaml.ScalarNode:
 			for _, p := range secretValuePatterns {
-				if p.re.MatchString(n.Value) {
-					add(n, fmt.Sprintf("this looks like %s: never put secrets in the calendar; name an environment variable with a *_env key instead", p.what))
+				if !containsAny(n.Value, p.need) {
+					continue
+				}
+				if m := p.re.FindStringIndex(n.Value); m != nil {
+					s := String{Value: n.Value, Pos: Pos{n.Line, n.Column}, Set: true, node: n}
+					addAt(TextPos(src, s, m[0]), fmt.Sprintf("this looks like %s: never put secrets in the calendar; name an environment variable with a *_env key instead", p.what))
 					return
 				}
 			}
@@ -80,6 +100,20 @@ func scanSecrets(file string, kind schema.Kind, doc *yaml.Node) Findings {
 	}
 	walk(doc, 0)
 	return out
+}
+
+// looksLikeSecret says whether a value given where an environment variable's name belongs is the
+// credential itself.
+func looksLikeSecret(s string) bool {
+	if looksLikeToken(s) || appPasswordRE.MatchString(s) {
+		return true
+	}
+	for _, p := range secretValuePatterns {
+		if containsAny(s, p.need) && p.re.MatchString(s) {
+			return true
+		}
+	}
+	return false
 }
 
 // looksLikeToken flags long unbroken strings of mixed letters and digits with high entropy, the

@@ -20,7 +20,7 @@ func TextPos(src []byte, s String, offset int) Pos {
 	case n.Style&yaml.LiteralStyle != 0:
 		return literalPos(lines, n, offset)
 	case n.Style&(yaml.FoldedStyle) != 0:
-		return s.Pos
+		return foldedPos(lines, n, s.Value, offset, s.Pos)
 	case !strings.Contains(s.Value, "\n"):
 		if n.Line < 1 || n.Line > len(lines) {
 			return s.Pos
@@ -32,6 +32,11 @@ func TextPos(src []byte, s String, offset int) Pos {
 		}
 		// Only trust the mapping when the source spells the value exactly (no escapes, no '').
 		if start < 0 || start+len(s.Value) > len(line) || line[start:start+len(s.Value)] != s.Value {
+			return foldedPos(lines, n, s.Value, offset, s.Pos) // written over several lines
+		}
+		// An escape (\\ or '') can spell a prefix of the value at other columns: "\\\\" is \\.
+		if n.Style&yaml.DoubleQuotedStyle != 0 && strings.Contains(s.Value, `\`) ||
+			n.Style&yaml.SingleQuotedStyle != 0 && strings.Contains(s.Value, "'") {
 			return s.Pos
 		}
 		return Pos{n.Line, utf8.RuneCountInString(line[:start+offset]) + 1}
@@ -40,30 +45,28 @@ func TextPos(src []byte, s String, offset int) Pos {
 }
 
 // literalPos maps an offset in a literal block scalar ("|") whose content starts on the line after
-// the indicator and keeps its lines as written, less the block's indentation.
+// the indicator and keeps its lines as written, less the block's indentation. Every source line up
+// to the offset's must read as the value's line behind its indentation; when they do not (an anchor
+// or tag on a line of its own, an explicit indentation indicator, a file cut short) it falls back.
 func literalPos(lines []string, n *yaml.Node, offset int) Pos {
-	valueLine := strings.Count(n.Value[:offset], "\n")
 	lineStart := strings.LastIndexByte(n.Value[:offset], '\n') + 1
-	src := n.Line + valueLine // n.Line is the indicator's line; content starts on the next
-	if src < 1 || src >= len(lines)+1 {
-		return Pos{n.Line, n.Column}
+	lineEnd := len(n.Value)
+	if i := strings.IndexByte(n.Value[lineStart:], '\n'); i >= 0 {
+		lineEnd = lineStart + i
 	}
-	indent := blockIndent(lines, n.Line)
-	text := lines[src]
-	if len(text) < indent {
-		return Pos{src + 1, 1}
-	}
-	return Pos{src + 1, indent + utf8.RuneCountInString(n.Value[lineStart:offset]) + 1}
-}
-
-// blockIndent is the indentation of a block scalar's first non-empty content line.
-func blockIndent(lines []string, indicatorLine int) int {
-	for i := indicatorLine; i < len(lines); i++ {
-		if strings.TrimSpace(lines[i]) != "" {
-			return len(lines[i]) - len(strings.TrimLeft(lines[i], " "))
+	indent := 0
+	for i, want := range strings.Split(n.Value[:lineEnd], "\n") {
+		src := n.Line + i // n.Line is the indicator's line; content starts on the next
+		if src < 1 || src >= len(lines) {
+			return Pos{n.Line, n.Column}
 		}
+		text := strings.TrimSuffix(lines[src], "\r")
+		if !strings.HasSuffix(text, want) || strings.Trim(text[:len(text)-len(want)], " ") != "" {
+			return Pos{n.Line, n.Column}
+		}
+		indent = len(text) - len(want)
 	}
-	return 0
+	return Pos{n.Line + strings.Count(n.Value[:offset], "\n") + 1, indent + utf8.RuneCountInString(n.Value[lineStart:offset]) + 1}
 }
 
 // byteIndexOfCol converts a 1-based character column into a byte index of line.

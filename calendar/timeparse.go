@@ -3,6 +3,7 @@ package calendar
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -51,10 +52,25 @@ func hasNumericOffset(s string) bool {
 	return (tail[0] == '+' || tail[0] == '-') && tail[3] == ':'
 }
 
+var timeShapeRE = regexp.MustCompile(`^([0-9]{4}-[0-9]{2}-[0-9]{2})(?:T([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?([Zz]|[+-]([0-9]{2}):([0-9]{2}))?)?`)
+
+// invalidTimeReason says which part of a time that does not parse is wrong: the date, the clock
+// or the offset.
 func invalidTimeReason(s string) string {
-	if len(s) >= 10 {
-		if _, err := time.Parse("2006-01-02", s[:10]); err != nil {
-			return fmt.Sprintf("%s is not a real date", s[:10])
+	if m := timeShapeRE.FindStringSubmatch(s); m != nil {
+		if _, err := time.Parse("2006-01-02", m[1]); err != nil {
+			return fmt.Sprintf("%s is not a real date", m[1])
+		}
+		n := func(i int) int { v, _ := strconv.Atoi(m[i]); return v }
+		switch {
+		case m[2] != "" && (n(2) > 23 || n(3) > 59 || n(4) > 59):
+			clock := m[2] + ":" + m[3]
+			if m[4] != "" {
+				clock += ":" + m[4]
+			}
+			return fmt.Sprintf("%s is not a valid time of day: hours go from 00 to 23, minutes and seconds from 00 to 59", clock)
+		case m[6] != "" && (n(6) > 23 || n(7) > 59):
+			return fmt.Sprintf("%s is not a valid UTC offset: write one such as +01:00 or -05:00", m[5])
 		}
 	}
 	return fmt.Sprintf("%q is not a valid time: expected a local time such as 2026-12-01T09:00 or a time with an offset such as 2026-12-01T09:00:00+01:00", s)
@@ -70,9 +86,13 @@ func resolveLocal(input string, naive time.Time, loc *time.Location) (time.Time,
 		before, after := gapOffsets(naive, loc)
 		a := naive.Add(-time.Duration(before) * time.Second).In(time.FixedZone("", before))
 		b := naive.Add(-time.Duration(after) * time.Second).In(time.FixedZone("", after))
+		skipped := "that hour" // Lord Howe, for one, moves its clocks by 30 minutes
+		if d := time.Duration(after-before) * time.Second; d != time.Hour {
+			skipped = fmt.Sprintf("those %d minutes", int(d.Minutes()))
+		}
 		return time.Time{}, &TimeError{Input: input, Candidates: []time.Time{a, b}, Reason: fmt.Sprintf(
-			"%s does not exist in %s: the clocks skip that hour (daylight saving time starts); write %s (which is %s local) or %s (which is %s local)",
-			input, loc, a.Format(time.RFC3339), a.In(loc).Format("15:04 MST"), b.Format(time.RFC3339), b.In(loc).Format("15:04 MST"))}
+			"%s does not exist in %s: the clocks skip %s (daylight saving time starts); write %s (which is %s local) or %s (which is %s local)",
+			input, loc, skipped, a.Format(time.RFC3339), a.In(loc).Format("15:04 MST"), b.Format(time.RFC3339), b.In(loc).Format("15:04 MST"))}
 	default:
 		a, b := candidates[0], candidates[1]
 		return time.Time{}, &TimeError{Input: input, Candidates: candidates, Reason: fmt.Sprintf(

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/postctl/postctl/view"
@@ -115,7 +116,7 @@ retry), 4 usage error.`,
 	flags.BoolVar(&g.Strict, "strict", false, "fail on warnings too")
 	_ = root.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(
 		[]string{formatText, formatJSON, formatMarkdown, formatGitHub}, cobra.ShellCompDirectiveNoFileComp))
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErrorf(err) })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErrorf(plainFlagError(err)) })
 
 	root.AddCommand(
 		newValidateCmd(f, g),
@@ -131,14 +132,14 @@ func (g *globalOptions) apply(f *Factory) error {
 	if g.NoColor || f.Getenv("NO_COLOR") != "" {
 		f.Streams.Color = false
 	}
-	now := g.Now
+	now, source := g.Now, "--now"
 	if now == "" {
-		now = f.Getenv("POSTCTL_NOW")
+		now, source = f.Getenv("POSTCTL_NOW"), "POSTCTL_NOW"
 	}
 	if now != "" {
 		t, err := time.Parse(time.RFC3339, now)
 		if err != nil {
-			return usageErrorf(fmt.Errorf("--now %q: expected an RFC 3339 time such as 2026-12-01T09:00:00Z", now))
+			return usageErrorf(fmt.Errorf("%s %q: expected an RFC 3339 time such as 2026-12-01T09:00:00Z", source, now))
 		}
 		f.Clock = func() time.Time { return t }
 	}
@@ -185,6 +186,20 @@ func joinOr(items []string) string {
 		}
 	}
 	return out
+}
+
+// plainFlagError drops the Go parser detail from pflag's messages ("strconv.ParseBool: ...").
+func plainFlagError(err error) error {
+	msg := err.Error()
+	i := strings.Index(msg, ": strconv.")
+	if i < 0 {
+		return err
+	}
+	hint := " (expected a number)"
+	if strings.HasPrefix(msg[i:], ": strconv.ParseBool") {
+		hint = " (expected true or false)"
+	}
+	return errors.New(msg[:i] + hint)
 }
 
 // maxArgs is cobra.MaximumNArgs with a usage error.

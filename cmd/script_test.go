@@ -22,6 +22,7 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: false,
 		RequireUniqueNames:  true,
 		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") != "",
+		Cmds:                scriptCmds,
 		Setup: func(env *testscript.Env) error {
 			examples, err := filepath.Abs("../examples")
 			if err != nil {

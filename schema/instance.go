@@ -42,6 +42,11 @@ func (b *builder) value(n *yaml.Node, depth int) any {
 		b.fail(n, "nesting is deeper than %d levels", MaxDepth)
 		return nil
 	}
+	if n.Anchor != "" && !b.active[n] {
+		// An alias inside its own anchor (&t [a, *t]) refers to itself, not to a huge expansion.
+		b.active[n] = true
+		defer delete(b.active, n)
+	}
 	switch n.Kind {
 	case yaml.DocumentNode:
 		if len(n.Content) == 0 {
@@ -75,9 +80,12 @@ func (b *builder) alias(n *yaml.Node, depth int) any {
 		b.fail(n, "alias *%s refers to itself", n.Value)
 		return nil
 	}
+	if b.budget < 0 {
+		return nil // already reported once: every further alias would say the same
+	}
 	b.budget -= countNodes(target, b.budget+1)
 	if b.budget < 0 {
-		b.fail(n, "aliases expand to more than %d values; a calendar file needs far fewer", aliasBudget)
+		b.fail(n, "aliases expand to more than %d values; a calendar file needs far fewer (is this an alias bomb?)", aliasBudget)
 		return nil
 	}
 	b.active[target] = true

@@ -50,11 +50,22 @@ func (m messenger) violations(ve *jsonschema.ValidationError) []Violation {
 	switch keyword {
 	case "required":
 		missing := missingKeys(sch, value)
+		if misspelled(sch, value, missing) {
+			return nil // "unknown key "txt" (did you mean "text"?)" already says it, at the right key
+		}
 		at(loc.key)
 		if loc.key == nil && loc.node.Kind == yaml.MappingNode && len(loc.node.Content) > 0 {
 			at(loc.node.Content[0])
 		}
 		v.Message = subject(fmt.Sprintf("missing required %s %s", plural(len(missing), "key", "keys"), quoteList(missing, "and")))
+		if unknown, _ := unknownKeys(sch, value); len(missing) == 1 {
+			for _, u := range unknown {
+				if Closest(u, missing) != "" {
+					v.Message += fmt.Sprintf(" (is %q a misspelling of it?)", u)
+					break
+				}
+			}
+		}
 	case "additionalProperties":
 		unknown, allowed := unknownKeys(sch, value)
 		if len(unknown) == 0 {
@@ -69,7 +80,18 @@ func (m messenger) violations(ve *jsonschema.ValidationError) []Violation {
 		}
 		return out
 	case "type":
-		v.Message = subject(fmt.Sprintf("expected %s, got %s", humanTypes(sch["type"]), describe(value)))
+		want := humanTypes(sch["type"])
+		if x, ok := sch["x-expected"].(string); ok && x != "" {
+			want = x // "a duration such as 90m" says more than "text"
+		}
+		v.Message = subject(fmt.Sprintf("expected %s, got %s", want, describe(value)))
+		switch value.(type) {
+		case int64, float64, bool:
+			// YAML reads 42, 12.50 and true as a number or a boolean; quotes make them text.
+			if want == "text" && loc.node.Kind == yaml.ScalarNode {
+				v.Message += fmt.Sprintf(" (write \"%s\" in quotes if it is meant as text)", loc.node.Value)
+			}
+		}
 	case "enum":
 		options := stringsOf(sch["enum"])
 		msg := fmt.Sprintf("expected one of %s, got %s", quoteList(options, "or"), describe(value))
@@ -86,6 +108,9 @@ func (m messenger) violations(ve *jsonschema.ValidationError) []Violation {
 	case "minLength":
 		if n := number(sch["minLength"]); n <= 1 {
 			v.Message = subject("must not be empty")
+			if x, ok := sch["x-expected"].(string); ok {
+				v.Message = subject("is empty: expected " + x)
+			}
 		} else {
 			v.Message = subject(fmt.Sprintf("must be at least %d characters long", n))
 		}
@@ -107,6 +132,9 @@ func (m messenger) violations(ve *jsonschema.ValidationError) []Violation {
 		v.Message = subject(rangeMessage(keyword, sch, value))
 	case "anyOf", "oneOf":
 		v.Message = subject(alternativesMessage(keyword, sch, ve, value))
+		if strings.HasPrefix(v.Message, subject("needs ")) || strings.HasPrefix(v.Message, subject("set only one of")) {
+			at(loc.key) // about keys missing or clashing in the mapping: point at its name, like "required"
+		}
 	case "minProperties":
 		v.Message = subject("must not be empty")
 	case "false", "not", "":
@@ -167,6 +195,28 @@ func missingKeys(sch map[string]any, value any) []string {
 		}
 	}
 	return out
+}
+
+// misspelled says whether every missing key is what an unknown key in the same mapping was likely
+// meant to be, so the unknown key's "did you mean" covers it. Only where the same schema object
+// rejects unknown keys, or the typo would go unreported.
+func misspelled(sch map[string]any, value any, missing []string) bool {
+	if ap, ok := sch["additionalProperties"].(bool); !ok || ap || len(missing) == 0 {
+		return false
+	}
+	unknown, allowed := unknownKeys(sch, value)
+	for _, m := range missing {
+		found := false
+		for _, u := range unknown {
+			if Closest(u, allowed) == m {
+				found = true
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 func unknownKeys(sch map[string]any, value any) (unknown, allowed []string) {

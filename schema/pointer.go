@@ -1,13 +1,15 @@
 package schema
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 )
 
-// pointerTokens splits a JSON pointer ("/a/0/b~1c") into unescaped tokens.
+// pointerTokens splits a JSON pointer ("/a/0/b~1c") into unescaped tokens. The validator also
+// percent-encodes each token (a key "Blue Sky" arrives as "Blue%20Sky").
 func pointerTokens(ptr string) []string {
 	ptr = strings.TrimPrefix(ptr, "/")
 	if ptr == "" {
@@ -15,6 +17,9 @@ func pointerTokens(ptr string) []string {
 	}
 	parts := strings.Split(ptr, "/")
 	for i, p := range parts {
+		if u, err := url.PathUnescape(p); err == nil {
+			p = u
+		}
 		parts[i] = strings.ReplaceAll(strings.ReplaceAll(p, "~1", "/"), "~0", "~")
 	}
 	return parts

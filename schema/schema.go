@@ -118,7 +118,7 @@ func Validate(k Kind, doc *yaml.Node) []Violation {
 	for _, leaf := range leaves(ve) {
 		out = append(out, m.violations(leaf)...)
 	}
-	return sortViolations(dedupe(out))
+	return sortViolations(withoutMisspelled(dedupe(out)))
 }
 
 func documentContent(n *yaml.Node) *yaml.Node {
@@ -136,6 +136,18 @@ func leaves(ve *jsonschema.ValidationError) []*jsonschema.ValidationError {
 	}
 	kw := lastSegment(ve.KeywordLocation)
 	if kw == "anyOf" || kw == "oneOf" {
+		// An alternative that fails only because the value is of another type is not the one
+		// the user meant: when a single alternative takes the value's type, report its errors
+		// ("unknown key" in a follow-up object, not "expected text or an object").
+		var sameType []*jsonschema.ValidationError
+		for _, c := range ve.Causes {
+			if !failsOnType(c, ve.InstanceLocation) {
+				sameType = append(sameType, c)
+			}
+		}
+		if len(sameType) == 1 && len(ve.Causes) > 1 {
+			return leaves(sameType[0])
+		}
 		// When every branch fails on a nested value rather than the value itself, the deepest
 		// instance locations are what the user should fix; otherwise report the alternatives.
 		if inner := commonDeeper(ve); inner != nil {
@@ -148,6 +160,19 @@ func leaves(ve *jsonschema.ValidationError) []*jsonschema.ValidationError {
 		out = append(out, leaves(c)...)
 	}
 	return out
+}
+
+// failsOnType says whether the error includes a type mismatch of the value at instance itself.
+func failsOnType(ve *jsonschema.ValidationError, instance string) bool {
+	if lastSegment(ve.KeywordLocation) == "type" && ve.InstanceLocation == instance {
+		return true
+	}
+	for _, c := range ve.Causes {
+		if failsOnType(c, instance) {
+			return true
+		}
+	}
+	return false
 }
 
 // commonDeeper returns the leaves of the branch that got furthest into the instance, when that is
@@ -175,6 +200,31 @@ func lastSegment(loc string) string {
 		return loc[i+1:]
 	}
 	return loc
+}
+
+// withoutMisspelled drops "missing required key "message" (is "mesage" a misspelling of it?)" when
+// the same mapping also reports "unknown key "mesage" (did you mean "message"?)": one typo, one finding.
+// The two come from different schema objects when a mapping is checked by several (voice rules).
+func withoutMisspelled(vs []Violation) []Violation {
+	unknown := map[string]bool{}
+	for _, v := range vs {
+		if v.Keyword == "additionalProperties" {
+			unknown[v.Message] = true
+		}
+	}
+	out := vs[:0]
+	for _, v := range vs {
+		if v.Keyword == "required" {
+			field, rest, _ := strings.Cut(v.Message, "missing required key ")
+			missing, typo, ok := strings.Cut(rest, " (is ")
+			typo, _, _ = strings.Cut(typo, " a misspelling")
+			if ok && unknown[fmt.Sprintf("%sunknown key %s (did you mean %s?)", field, typo, missing)] {
+				continue
+			}
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 func dedupe(vs []Violation) []Violation {
