@@ -138,6 +138,7 @@ func discover(fsys fs.FS) ([]discovered, Findings) {
 			out = append(out, discovered{name, rootFiles[name]})
 		}
 	}
+	findings = append(findings, misnamedRootFiles(fsys, names)...)
 	dirs := []struct {
 		dir       string
 		kind      schema.Kind
@@ -161,6 +162,7 @@ func discover(fsys fs.FS) ([]discovered, Findings) {
 			}
 			if e.IsDir() {
 				if p != d.dir && !d.recursive {
+					findings = append(findings, unreadDir(fsys, p, d.dir)...)
 					return fs.SkipDir
 				}
 				return nil
@@ -175,6 +177,41 @@ func discover(fsys fs.FS) ([]discovered, Findings) {
 		}
 	}
 	return out, findings
+}
+
+// misnamedRootFiles warns about top-level YAML files whose names are near a calendar file's
+// (calendar.yml, voices.yaml): postctl would silently never read them. Unrelated files stay quiet.
+func misnamedRootFiles(fsys fs.FS, known []string) Findings {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil
+	}
+	var out Findings
+	for _, e := range entries {
+		name := e.Name()
+		ext := path.Ext(name)
+		if e.IsDir() || (ext != ".yaml" && ext != ".yml") || rootFiles[name] != "" {
+			continue
+		}
+		if guess := schema.Closest(strings.TrimSuffix(name, ext)+".yaml", known); guess != "" {
+			out = append(out, Finding{File: name, Line: 1, Col: 1, Rule: "file", Level: Warning,
+				Message: fmt.Sprintf("this file is not read: did you mean %s?", guess)})
+		}
+	}
+	return out
+}
+
+// unreadDir warns about YAML files in a subdirectory of playbooks/ or replies/, which are read flat.
+func unreadDir(fsys fs.FS, dir, parent string) Findings {
+	var out Findings
+	_ = fs.WalkDir(fsys, dir, func(p string, e fs.DirEntry, err error) error {
+		if err == nil && !e.IsDir() && (path.Ext(p) == ".yaml" || path.Ext(p) == ".yml") {
+			out = append(out, Finding{File: p, Line: 1, Col: 1, Rule: "file", Level: Warning,
+				Message: fmt.Sprintf("this file is not read: %s are read from %s/*.yaml only, not from subdirectories", parent, parent)})
+		}
+		return nil
+	})
+	return out
 }
 
 type parsed struct {
