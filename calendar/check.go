@@ -18,6 +18,25 @@ import (
 type checker struct {
 	c        *Calendar
 	findings Findings
+	stats    map[string]statResult // media path → fs.Stat result; many posts share a media file
+}
+
+type statResult struct {
+	info fs.FileInfo
+	err  error
+}
+
+// stat is fs.Stat on the calendar's files, once per path and run.
+func (k *checker) stat(name string) (fs.FileInfo, error) {
+	if r, ok := k.stats[name]; ok {
+		return r.info, r.err
+	}
+	info, err := fs.Stat(k.c.fsys, name)
+	if k.stats == nil {
+		k.stats = map[string]statResult{}
+	}
+	k.stats[name] = statResult{info, err}
+	return info, err
 }
 
 func check(c *Calendar) Findings {
@@ -413,7 +432,7 @@ func (k *checker) media(file string, list []Media) {
 			k.errorf(file, m.File.Pos, "media", "media path %q separates folders with '\\': use '/', as in %s", name, clean)
 		} else if !fs.ValidPath(name) {
 			k.errorf(file, m.File.Pos, "media", "media path %q is not in its plain form: write %s", name, clean)
-		} else if info, err := fs.Stat(k.c.fsys, name); err != nil {
+		} else if info, err := k.stat(name); err != nil {
 			switch {
 			case errors.Is(err, fs.ErrNotExist):
 				if target, lerr := fs.ReadLink(k.c.fsys, name); lerr == nil {
