@@ -22,7 +22,6 @@ type File struct {
 	Path   string // slash-separated, relative to the calendar root
 	Kind   schema.Kind
 	Source []byte
-	Doc    *yaml.Node // nil when the file could not be parsed
 }
 
 // Calendar is a loaded calendar repository. Parts whose file is missing or invalid are nil or
@@ -74,9 +73,8 @@ func Load(fsys fs.FS) (*Calendar, Findings, error) {
 		}
 		return nil, nil, fmt.Errorf("read calendar.yaml: %w", err)
 	}
-	paths, findings := discover(fsys)
-	c := &Calendar{fsys: fsys, byPath: make(map[string]*File, len(paths)), broken: map[schema.Kind][]string{}}
-	results := parseAll(fsys, paths)
+	results, findings := parseAll(fsys)
+	c := &Calendar{fsys: fsys, byPath: make(map[string]*File, len(results)), broken: map[schema.Kind][]string{}}
 	for _, r := range results {
 		findings = append(findings, r.findings...)
 		c.Files = append(c.Files, r.file)
@@ -125,8 +123,7 @@ var rootFiles = map[string]schema.Kind{
 }
 
 // discover lists the calendar's files: the root files, posts/** and the flat playbooks/ and replies/.
-func discover(fsys fs.FS) ([]discovered, Findings) {
-	var out []discovered
+func discover(fsys fs.FS, emit func(discovered)) Findings {
 	var findings Findings
 	names := make([]string, 0, len(rootFiles))
 	for name := range rootFiles {
@@ -135,7 +132,7 @@ func discover(fsys fs.FS) ([]discovered, Findings) {
 	sort.Strings(names)
 	for _, name := range names {
 		if _, err := fs.Stat(fsys, name); err == nil {
-			out = append(out, discovered{name, rootFiles[name]})
+			emit(discovered{name, rootFiles[name]})
 		}
 	}
 	findings = append(findings, misnamedRootFiles(fsys, names)...)
@@ -168,7 +165,7 @@ func discover(fsys fs.FS) ([]discovered, Findings) {
 				return nil
 			}
 			if ext := path.Ext(name); ext == ".yaml" || ext == ".yml" {
-				out = append(out, discovered{p, d.kind})
+				emit(discovered{p, d.kind})
 			}
 			return nil
 		})
@@ -176,7 +173,7 @@ func discover(fsys fs.FS) ([]discovered, Findings) {
 			findings = append(findings, Finding{File: d.dir, Rule: "file", Level: Error, Message: "cannot read: " + plainError(err)})
 		}
 	}
-	return out, findings
+	return findings
 }
 
 // misnamedRootFiles warns about top-level YAML files whose names are near a calendar file's
@@ -220,30 +217,45 @@ type parsed struct {
 	findings Findings
 }
 
-// parseAll parses and schema-checks files in parallel; results keep the input order.
-func parseAll(fsys fs.FS, paths []discovered) []parsed {
-	results := make([]parsed, len(paths))
-	workers := runtime.GOMAXPROCS(0)
-	if workers > len(paths) {
-		workers = len(paths)
+// parseAll lists the calendar's files and parses and schema-checks them in parallel, starting on the
+// first file while the rest are still being listed. Results keep the order files were listed in.
+func parseAll(fsys fs.FS) ([]parsed, Findings) {
+	type job struct {
+		i int
+		d discovered
 	}
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
+	jobs := make(chan job, 256)
+	var (
+		mu      sync.Mutex
+		results []parsed
+		order   []int
+		wg      sync.WaitGroup
+	)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
-				results[i] = parseFile(fsys, paths[i])
+			for j := range jobs {
+				r := parseFile(fsys, j.d)
+				mu.Lock()
+				results = append(results, r)
+				order = append(order, j.i)
+				mu.Unlock()
 			}
 		}()
 	}
-	for i := range paths {
-		next <- i
-	}
-	close(next)
+	n := 0
+	findings := discover(fsys, func(d discovered) {
+		jobs <- job{n, d}
+		n++
+	})
+	close(jobs)
 	wg.Wait()
-	return results
+	sorted := make([]parsed, len(results))
+	for k, i := range order {
+		sorted[i] = results[k]
+	}
+	return sorted, findings
 }
 
 func parseFile(fsys fs.FS, d discovered) (res parsed) {
@@ -267,7 +279,6 @@ func parseFile(fsys fs.FS, d discovered) (res parsed) {
 	if doc == nil {
 		return res
 	}
-	res.file.Doc = doc
 	res.findings = append(res.findings, scanSecrets(d.path, d.kind, src, doc)...)
 	for _, v := range schema.Validate(d.kind, doc) {
 		res.findings = append(res.findings, Finding{File: d.path, Line: v.Line, Col: v.Col, Rule: ruleFor(v.Keyword), Level: Error, Message: v.Message})

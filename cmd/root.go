@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/postctl/postctl/calendar"
 	"github.com/postctl/postctl/view"
 	"github.com/spf13/cobra"
 )
@@ -34,7 +35,7 @@ func systemFactory() *Factory {
 }
 
 func openRoot(dir string) (fs.FS, error) {
-	root, err := os.OpenRoot(dir)
+	fsys, err := calendar.OpenDir(dir)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
@@ -42,7 +43,7 @@ func openRoot(dir string) (fs.FS, error) {
 		}
 		return nil, err
 	}
-	return root.FS(), nil
+	return fsys, nil
 }
 
 // Main runs postctl with the process's arguments and returns the exit code.
