@@ -319,6 +319,16 @@ func (k *checker) ruleIDs() []string {
 
 var idRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
 
+// uniqueIDsOf collects the ids of items and checks them with uniqueIDs.
+func uniqueIDsOf[T any](k *checker, kind string, items []T, id func(T) (String, string)) {
+	ids := make([]String, len(items))
+	files := make([]string, len(items))
+	for i, it := range items {
+		ids[i], files[i] = id(it)
+	}
+	k.uniqueIDs(kind, ids, files)
+}
+
 // uniqueIDs reports ids that are invalid (taken from a file name) or used twice.
 func (k *checker) uniqueIDs(kind string, ids []String, files []string) {
 	seen := map[string]int{}
@@ -349,12 +359,7 @@ func (k *checker) uniqueIDs(kind string, ids []String, files []string) {
 }
 
 func (k *checker) posts() {
-	ids := make([]String, len(k.c.Posts))
-	files := make([]string, len(k.c.Posts))
-	for i, p := range k.c.Posts {
-		ids[i], files[i] = p.ID, p.File
-	}
-	k.uniqueIDs("post", ids, files)
+	uniqueIDsOf(k, "post", k.c.Posts, func(x *Post) (String, string) { return x.ID, x.File })
 	existing := map[string]bool{}
 	for _, p := range k.c.Posts {
 		existing[p.ID.Value] = true
@@ -455,12 +460,7 @@ func (k *checker) media(file string, list []Media) {
 }
 
 func (k *checker) playbooks() {
-	ids := make([]String, len(k.c.Playbooks))
-	files := make([]string, len(k.c.Playbooks))
-	for i, p := range k.c.Playbooks {
-		ids[i], files[i] = p.ID, p.File
-	}
-	k.uniqueIDs("playbook", ids, files)
+	uniqueIDsOf(k, "playbook", k.c.Playbooks, func(x *Playbook) (String, string) { return x.ID, x.File })
 	replies := append(k.replyIDs(), k.brokenIDs(schema.Reply)...)
 	for _, pb := range k.c.Playbooks {
 		k.channels(pb.File, pb.Pause.Channels)
@@ -498,12 +498,7 @@ var PlaceholderRE = regexp.MustCompile(`\{\{\s*([^{}]*?)\s*\}\}`)
 var variableNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 func (k *checker) replies() {
-	ids := make([]String, len(k.c.Replies))
-	files := make([]string, len(k.c.Replies))
-	for i, r := range k.c.Replies {
-		ids[i], files[i] = r.ID, r.File
-	}
-	k.uniqueIDs("reply template", ids, files)
+	uniqueIDsOf(k, "reply template", k.c.Replies, func(x *Reply) (String, string) { return x.ID, x.File })
 	for _, r := range k.c.Replies {
 		k.channels(r.File, r.Channels)
 		src := k.c.File(r.File).Source
