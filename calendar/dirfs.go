@@ -73,37 +73,32 @@ func (d *DirFS) split(name string) (*os.Root, string) {
 }
 
 func (d *DirFS) Open(name string) (fs.File, error) {
-	if !fs.ValidPath(name) {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
-	}
-	if name == "." {
-		return d.root.Open(".")
-	}
-	r, base := d.split(name)
-	f, err := r.Open(base)
-	if err != nil && r != d.root && !errors.Is(err, fs.ErrNotExist) {
-		// A link may leave its directory yet stay inside the calendar: the top root decides.
-		f, err = d.root.Open(name)
-	}
-	if err != nil {
-		return nil, renamePathError(err, name)
-	}
-	return f, nil
+	return inRoot(d, "open", name, func(r *os.Root, n string) (fs.File, error) { return r.Open(n) })
 }
 
 func (d *DirFS) Stat(name string) (fs.FileInfo, error) {
+	return inRoot(d, "stat", name, func(r *os.Root, n string) (fs.FileInfo, error) { return r.Stat(n) })
+}
+
+// inRoot runs op on name through the handle of name's directory. When that fails for any reason but
+// absence, the top root decides: a link may leave its directory yet stay inside the calendar.
+func inRoot[T any](d *DirFS, op, name string, call func(*os.Root, string) (T, error)) (T, error) {
+	var zero T
 	if !fs.ValidPath(name) {
-		return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrInvalid}
+		return zero, &fs.PathError{Op: op, Path: name, Err: fs.ErrInvalid}
 	}
-	if name == "." {
-		return d.root.Stat(".")
+	r, base := d.root, name
+	if name != "." {
+		r, base = d.split(name)
 	}
-	r, base := d.split(name)
-	info, err := r.Stat(base)
+	v, err := call(r, base)
 	if err != nil && r != d.root && !errors.Is(err, fs.ErrNotExist) {
-		info, err = d.root.Stat(name)
+		v, err = call(d.root, name)
 	}
-	return info, renamePathError(err, name)
+	if err != nil {
+		return zero, renamePathError(err, name)
+	}
+	return v, nil
 }
 
 func (d *DirFS) ReadDir(name string) ([]fs.DirEntry, error) {
