@@ -3,8 +3,6 @@ package cmd
 import (
 	"errors"
 	"strings"
-
-	"github.com/postctl/postctl/calendar"
 )
 
 // Exit codes, the same for every command (see the product contract).
@@ -35,8 +33,6 @@ func exitCode(err error) int {
 		return exitOK
 	case errors.As(err, &ue), isCobraUsage(err):
 		return exitUsage
-	case errors.Is(err, calendar.ErrNotCalendar):
-		return exitFailed
 	}
 	return exitFailed
 }
