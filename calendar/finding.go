@@ -47,6 +47,7 @@ type Finding struct {
 	Rule    string
 	Level   Level
 	Message string
+	Fix     string // a suggested fix, when the rule has one
 }
 
 // Findings are all the problems of a run, collected rather than stopping at the first.

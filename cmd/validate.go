@@ -3,6 +3,7 @@ package cmd
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/postctl/postctl/calendar"
 	"github.com/postctl/postctl/view"
@@ -49,6 +50,8 @@ func runValidate(f *Factory, opts validateOptions) error {
 	if err != nil {
 		return err
 	}
+	findings = append(findings, lint(cal, f.Clock())...)
+	findings.Sort()
 	report := view.Report{Dir: opts.Dir, Files: len(cal.Files), Findings: findings, Strict: opts.Strict}
 	if err := view.RenderFindings(f.Streams, opts.Format, report); err != nil {
 		return err
@@ -57,6 +60,15 @@ func runValidate(f *Factory, opts validateOptions) error {
 		return errSilent
 	}
 	return nil
+}
+
+// lint runs the checks beyond the files themselves: brand voice and strategy.
+func lint(cal *calendar.Calendar, now time.Time) calendar.Findings {
+	var out calendar.Findings
+	// voice: (added by the voice engine)
+	// strategy: (added by the strategy checks)
+	_ = now
+	return out
 }
 
 // loadCalendar opens and loads the calendar in dir.

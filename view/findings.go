@@ -75,10 +75,13 @@ func findingsText(s *Streams, r Report) error {
 			lvl := f.Level.String()
 			fmt.Fprintf(s.Out, "%s%s  %s%s  %s  %s\n", p.Bold(loc), strings.Repeat(" ", width-len(loc)),
 				levelText(f.Level), strings.Repeat(" ", len("suggestion")-len(lvl)), f.Message, p.Dim(f.Rule))
+			if f.Fix != "" {
+				fmt.Fprintf(s.Out, "%s  %s\n", strings.Repeat(" ", width+2+len("suggestion")), p.Dim("fix: "+f.Fix))
+			}
 		}
 	} else {
 		for _, f := range r.Findings {
-			fmt.Fprintf(s.Out, "%s: %s: %s [%s]\n", r.location(f), f.Level, f.Message, f.Rule)
+			fmt.Fprintf(s.Out, "%s: %s: %s [%s]\n", r.location(f), f.Level, withFix(f), f.Rule)
 		}
 	}
 	if len(r.Findings) > 0 {
@@ -86,6 +89,14 @@ func findingsText(s *Streams, r Report) error {
 	}
 	fmt.Fprintln(s.Out, summaryLine(p, r))
 	return nil
+}
+
+// withFix is the message with its suggested fix, for one-line formats.
+func withFix(f calendar.Finding) string {
+	if f.Fix == "" {
+		return f.Message
+	}
+	return f.Message + " (fix: " + f.Fix + ")"
 }
 
 func summaryLine(p Palette, r Report) string {
@@ -139,6 +150,7 @@ type findingWire struct {
 	Level   string `json:"level"`
 	Rule    string `json:"rule"`
 	Message string `json:"message"`
+	Fix     string `json:"fix,omitempty"`
 }
 
 func findingsJSON(w io.Writer, r Report) error {
@@ -151,7 +163,7 @@ func findingsJSON(w io.Writer, r Report) error {
 	}
 	for _, f := range r.Findings {
 		out.Findings = append(out.Findings, findingWire{File: r.path(f.File), Line: f.Line, Column: f.Col,
-			Level: f.Level.String(), Rule: f.Rule, Message: f.Message})
+			Level: f.Level.String(), Rule: f.Rule, Message: f.Message, Fix: f.Fix})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -167,7 +179,7 @@ func findingsGitHub(w io.Writer, r Report) error {
 			props += fmt.Sprintf(",line=%d,col=%d", f.Line, f.Col)
 		}
 		props += ",title=" + ghProperty("postctl "+f.Rule)
-		fmt.Fprintf(w, "::%s %s::%s\n", cmd, props, ghData(f.Message))
+		fmt.Fprintf(w, "::%s %s::%s\n", cmd, props, ghData(withFix(f)))
 	}
 	fmt.Fprintln(w, summaryLine(Palette{}, r))
 	return nil
@@ -189,7 +201,7 @@ func findingsMarkdown(w io.Writer, r Report) error {
 	fmt.Fprintln(w, "\n| Location | Level | Message | Rule |\n|---|---|---|---|")
 	cell := strings.NewReplacer("|", `\|`, "\n", " ")
 	for _, f := range r.Findings {
-		fmt.Fprintf(w, "| `%s` | %s | %s | %s |\n", r.location(f), f.Level, cell.Replace(f.Message), f.Rule)
+		fmt.Fprintf(w, "| `%s` | %s | %s | %s |\n", r.location(f), f.Level, cell.Replace(withFix(f)), f.Rule)
 	}
 	return nil
 }
