@@ -124,6 +124,7 @@ retry), 4 usage error.`,
 		newInitCmd(f, g),
 		newSchemaCmd(f, g),
 		newVersionCmd(f, g),
+		newRepliesCmd(f, g),
 	)
 	return root
 }
