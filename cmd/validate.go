@@ -7,6 +7,7 @@ import (
 
 	"github.com/postctl/postctl/calendar"
 	"github.com/postctl/postctl/view"
+	"github.com/postctl/postctl/voice"
 	"github.com/spf13/cobra"
 )
 
@@ -65,7 +66,7 @@ func runValidate(f *Factory, opts validateOptions) error {
 // lint runs the checks beyond the files themselves: brand voice and strategy.
 func lint(cal *calendar.Calendar, now time.Time) calendar.Findings {
 	var out calendar.Findings
-	// voice: (added by the voice engine)
+	out = append(out, voice.Check(cal)...)
 	// strategy: (added by the strategy checks)
 	_ = now
 	return out

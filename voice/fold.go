@@ -1,0 +1,208 @@
+package voice
+
+import (
+	"regexp/syntax"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// foldRune maps r to one representative of its simple case-folding orbit, the same one RE2's (?i)
+// treats as equal: ASCII letters to lower case, and K (Kelvin) and ſ (long s) to k and s, so that
+// folded text can prefilter case-insensitive patterns without missing a match.
+func foldRune(r rune) rune {
+	if r < utf8.RuneSelf {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}
+	low, ascii := r, rune(-1)
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		if f < utf8.RuneSelf {
+			ascii = f
+		}
+		low = min(low, f)
+	}
+	if ascii >= 0 {
+		return foldRune(ascii)
+	}
+	return low
+}
+
+// appendFold appends s case-folded to buf.
+func appendFold(buf []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf = append(buf, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		buf = utf8.AppendRune(buf, foldRune(r))
+		i += n
+	}
+	return buf
+}
+
+// fold returns s case-folded and whether every rune kept its byte length, so that offsets into the
+// folded text are offsets into s. It does not allocate for text that is already folded ASCII.
+func fold(s string) (string, bool) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || ('A' <= c && c <= 'Z') {
+			return foldSlow(s)
+		}
+	}
+	return s, true
+}
+
+func foldSlow(s string) (string, bool) {
+	b := make([]byte, 0, len(s))
+	aligned := true
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b = append(b, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		f := foldRune(r)
+		if r == utf8.RuneError && n == 1 {
+			b = append(b, c) // keep invalid bytes as they are, so offsets stay aligned
+		} else {
+			b = utf8.AppendRune(b, f)
+			aligned = aligned && utf8.RuneLen(f) == n
+		}
+		i += n
+	}
+	return string(b), aligned
+}
+
+func foldString(s string) string {
+	f, _ := fold(s)
+	return f
+}
+
+// foldEqual says whether s equals the already folded string folded, ignoring case.
+func foldEqual(s, folded string) bool {
+	j := 0
+	for i := 0; i < len(s); {
+		if j >= len(folded) {
+			return false
+		}
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != folded[j] {
+				return false
+			}
+			i++
+			j++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		g, m := utf8.DecodeRuneInString(folded[j:])
+		if foldRune(r) != g {
+			return false
+		}
+		i += n
+		j += m
+	}
+	return j == len(folded)
+}
+
+// requiredLiteral is a literal that every match of re contains, and whether it is matched
+// case-insensitively; "" when there is none to find (an alternation, a class).
+func requiredLiteral(re *syntax.Regexp) (string, bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return string(re.Rune), re.Flags&syntax.FoldCase != 0
+	case syntax.OpCapture, syntax.OpPlus:
+		return requiredLiteral(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return requiredLiteral(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		best, bestFold := "", false
+		consider := func(s string, f bool) {
+			if len(s) > len(best) {
+				best, bestFold = s, f
+			}
+		}
+		// Adjacent literals with the same case flag are one literal: "boost" "s"? is not, but
+		// "last" " " "chance" would be if the parser had split them.
+		var run []rune
+		runFold := false
+		for _, sub := range re.Sub {
+			if sub.Op == syntax.OpLiteral {
+				f := sub.Flags&syntax.FoldCase != 0
+				if len(run) > 0 && f != runFold {
+					consider(string(run), runFold)
+					run = run[:0]
+				}
+				run, runFold = append(run, sub.Rune...), f
+				continue
+			}
+			if len(run) > 0 {
+				consider(string(run), runFold)
+				run = nil
+			}
+			consider(requiredLiteral(sub))
+		}
+		if len(run) > 0 {
+			consider(string(run), runFold)
+		}
+		return best, bestFold
+	}
+	return "", false
+}
+
+// matchesEmpty says whether re can match without consuming text, which for a rule means a finding
+// (or a satisfied requirement) in every text.
+func matchesEmpty(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpStar, syntax.OpQuest:
+		return true
+	case syntax.OpRepeat:
+		return re.Min == 0 || matchesEmpty(re.Sub[0])
+	case syntax.OpPlus, syntax.OpCapture:
+		return matchesEmpty(re.Sub[0])
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			if !matchesEmpty(sub) {
+				return false
+			}
+		}
+		return true
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			if matchesEmpty(sub) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// collapseSpace joins the words of s with single spaces: a phrase matched across a line break reads
+// as written in a message.
+func collapseSpace(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '\n' || c == '\r' || c == '\t' || (c == ' ' && i+1 < len(s) && s[i+1] == ' ') {
+			return strings.Join(strings.Fields(s), " ")
+		}
+	}
+	return s
+}
