@@ -21,7 +21,7 @@ func newRepliesCmd(f *Factory, g *globalOptions) *cobra.Command {
 		Use:   "replies",
 		Short: "The reply library: list, show, render and export reply templates",
 		Long: `Reply templates (replies/*.yaml) are the community manager's saved answers, with {{name}}
-placeholders filled in from --var replyValues or the variables' defaults.`,
+placeholders filled in from --var values or the variables' defaults.`,
 		Example: `  postctl replies list --tag orders
   postctl replies render shipping-delay --var name=Ana --var order=NW-20417 --channel bluesky | pbcopy`,
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -198,7 +198,7 @@ func newRepliesRenderCmd(f *Factory, g *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "render ID [--var NAME=VALUE]... [--channel CHANNEL]",
 		Short: "Fill in a reply template, ready to paste",
-		Long: `Render fills the template's {{placeholders}} with the --var replyValues, or the variables' defaults,
+		Long: `Render fills the template's {{placeholders}} with the --var values, or the variables' defaults,
 and checks the reply against the channel: its length against the platform's limit, counted the way
 the platform counts, and the brand-voice rules.
 
@@ -238,7 +238,7 @@ when the reply is over the channel's limit or breaks an error-level voice rule (
 			return runRepliesRender(f, opts)
 		},
 	}
-	// StringArray, not StringSlice: replyValues are sentences, and commas must not split them.
+	// StringArray, not StringSlice: values are sentences, and commas must not split them.
 	cmd.Flags().StringArrayVar(&vars, "var", nil, "a variable's value, NAME=VALUE (repeatable)")
 	cmd.Flags().StringVar(&opts.Channel, "channel", "", "the channel the reply goes to, for its length limit and voice rules")
 	return cmd
@@ -298,33 +298,36 @@ func runRepliesRender(f *Factory, opts repliesRenderOptions) error {
 	if err != nil {
 		return err
 	}
-	var count func(string) int
-	out.Text = text
-	out.Platform, out.Limit, out.Unit, count = replyPlatform(ch)
-	out.Length = count(text)
-	out.Findings, err = replyFindings(cal, r, text, out.Channel)
-	if err != nil {
-		return err
+	platform := replyPlatform(ch)
+	out.Text, out.Platform, out.Limit, out.Unit = text, platform.Name, platform.Limit, platform.Unit()
+	out.Length = platform.Count(text)
+	var skipped bool
+	out.Findings, skipped = replyFindings(cal, findings, r, text, out.Channel)
+	if skipped {
+		out.Notes = append(out.Notes, "note: voice.yaml has errors, so some brand-voice rules were not checked: run 'postctl validate'")
 	}
 	if err := view.RenderReplyRender(f.Streams, opts.Format, out); err != nil {
 		return err
 	}
 	if over := out.Over(); over > 0 {
-		return fmt.Errorf("the reply is %d %s, %d over %s's limit of %d: shorten the replyValues or pick a shorter template",
+		return fmt.Errorf("the reply is %d %s, %d over %s's limit of %d: shorten the values or pick a shorter template",
 			out.Length, out.Unit, over, out.Channel, out.Limit)
 	}
-	failing := 0
+	errs, warns := 0, 0
 	for _, m := range out.Findings {
-		if m.Level == calendar.Error || (opts.Strict && m.Level == calendar.Warning) {
-			failing++
+		switch m.Level {
+		case calendar.Error:
+			errs++
+		case calendar.Warning:
+			warns++
 		}
 	}
-	if failing > 0 {
-		what := "an error-level brand-voice rule"
-		if opts.Strict {
-			what = "brand-voice rules (warnings fail because of --strict)"
-		}
-		return fmt.Errorf("the reply breaks %s: %d %s", what, failing, replyPlural(failing, "finding", "findings"))
+	switch {
+	case errs > 0 && !opts.Strict:
+		return fmt.Errorf("the reply breaks the brand voice: %d %s", errs, replyPlural(errs, "error", "errors"))
+	case errs+warns > 0 && opts.Strict:
+		return fmt.Errorf("the reply breaks the brand voice: %d %s, %d %s (warnings fail because of --strict)",
+			errs, replyPlural(errs, "error", "errors"), warns, replyPlural(warns, "warning", "warnings"))
 	}
 	return nil
 }

@@ -1,34 +1,39 @@
 package cmd
 
 import (
-	"unicode/utf8"
-
 	"github.com/postctl/postctl/calendar"
+	"github.com/postctl/postctl/social"
 	"github.com/postctl/postctl/view"
+	"github.com/postctl/postctl/voice"
 )
 
-// replyPlatform is how a reply is counted on a channel: the platform's name, limit (0: none),
-// unit and counter. A nil channel is generic.
-// TEMPORARY until package social builds: runes, not graphemes.
-func replyPlatform(ch *calendar.Channel) (name string, limit int, unit string, count func(string) int) {
-	name = "generic"
-	if ch != nil {
-		switch {
-		case ch.Provider.Value == "mastodon" || ch.Platform.Value == "mastodon":
-			name, limit = "mastodon", 500
-		case ch.Provider.Value == "bluesky" || ch.Platform.Value == "bluesky":
-			name, limit = "bluesky", 300
-		}
+// replyPlatform is the platform whose limit and counting a reply follows; a nil channel is generic.
+func replyPlatform(ch *calendar.Channel) social.Platform {
+	if ch == nil {
+		return social.Named("generic")
 	}
-	unit = "graphemes"
-	if name == "mastodon" {
-		unit = "characters"
-	}
-	return name, limit, unit, utf8.RuneCountInString
+	return social.For(*ch)
 }
 
-// replyFindings lints a rendered reply against the brand voice.
-// TEMPORARY until package voice builds.
-func replyFindings(cal *calendar.Calendar, r *calendar.Reply, text, channel string) ([]view.ReplyFinding, error) {
-	return nil, nil
+// replyFindings lints a rendered reply against the brand voice on the channel ("": generic). The
+// platform limit is left out: the length line says it, and its error fails the command. skipped
+// says that voice.yaml has errors, so some rules did not run.
+func replyFindings(cal *calendar.Calendar, loaded calendar.Findings, r *calendar.Reply, text, channel string) (out []view.ReplyFinding, skipped bool) {
+	engine, defs := voice.Compile(cal)
+	t := voice.Text{Value: text, Kind: voice.KindReply, Tags: replyValues(r.Tags)}
+	if channel != "" {
+		t.Channels = []string{channel}
+	}
+	for _, m := range engine.LintText(cal, t) {
+		if m.Rule == voice.PlatformLimit {
+			continue
+		}
+		out = append(out, view.ReplyFinding{Rule: m.Rule, Level: m.Level, Message: m.Message, Fix: m.Fix, Start: m.Start, End: m.End})
+	}
+	for _, f := range append(defs, loaded...) {
+		if f.File == "voice.yaml" && f.Level == calendar.Error {
+			skipped = true
+		}
+	}
+	return out, skipped
 }

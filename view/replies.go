@@ -249,7 +249,7 @@ func RenderReplyRender(s *Streams, format string, r RenderedReply) error {
 			lvl = p.Cyan
 		}
 		msg := f.Message
-		if ex := replyExcerpt(r.Text, f); ex != "" {
+		if ex := replyExcerpt(r.Text, f); ex != "" && !strings.Contains(msg, ex) {
 			msg += fmt.Sprintf(" (at %q)", ex)
 		}
 		fmt.Fprintf(meta, "%s: %s %s\n", lvl(f.Level.String()), msg, p.Dim("["+f.Rule+"]"))
@@ -277,7 +277,8 @@ func replyLengthLine(p Palette, r RenderedReply) string {
 
 // replyExcerpt is the text a finding points at, when that is short enough to quote.
 func replyExcerpt(text string, f ReplyFinding) string {
-	if f.Start < 0 || f.End <= f.Start || f.End > len(text) || f.End-f.Start > 60 {
+	whole := f.Start == 0 && f.End == len(text) // a finding about the whole text: its message says it
+	if whole || f.Start < 0 || f.End <= f.Start || f.End > len(text) || f.End-f.Start > 60 {
 		return ""
 	}
 	return text[f.Start:f.End]
