@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/postctl/postctl/calendar"
+	"github.com/postctl/postctl/strategy"
 	"github.com/postctl/postctl/view"
 	"github.com/postctl/postctl/voice"
 	"github.com/spf13/cobra"
@@ -67,8 +68,7 @@ func runValidate(f *Factory, opts validateOptions) error {
 func lint(cal *calendar.Calendar, now time.Time) calendar.Findings {
 	var out calendar.Findings
 	out = append(out, voice.Check(cal)...)
-	// strategy: (added by the strategy checks)
-	_ = now
+	out = append(out, strategy.Check(cal, now)...)
 	return out
 }
 
