@@ -284,6 +284,8 @@ func runRepliesRender(f *Factory, opts repliesRenderOptions) error {
 		}
 	}
 
+	platform := replyPlatform(ch)
+	out.Platform, out.Limit, out.Unit = platform.Name, platform.Limit, platform.Unit()
 	text, err := r.Render(opts.Vars)
 	var re *calendar.RenderError
 	if errors.As(err, &re) {
@@ -298,9 +300,7 @@ func runRepliesRender(f *Factory, opts repliesRenderOptions) error {
 	if err != nil {
 		return err
 	}
-	platform := replyPlatform(ch)
-	out.Text, out.Platform, out.Limit, out.Unit = text, platform.Name, platform.Limit, platform.Unit()
-	out.Length = platform.Count(text)
+	out.Text, out.Length = text, platform.Count(text)
 	var skipped bool
 	out.Findings, skipped = replyFindings(cal, findings, r, text, out.Channel)
 	if skipped {
