@@ -125,6 +125,7 @@ retry), 4 usage error.`,
 		newSchemaCmd(f, g),
 		newVersionCmd(f, g),
 		newRepliesCmd(f, g),
+		newReportCmd(f, g),
 	)
 	return root
 }

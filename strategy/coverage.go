@@ -299,3 +299,28 @@ func blackouts(st *calendar.Strategy, pubs []publication, from, to time.Time) []
 	}
 	return out
 }
+
+// MinReportDays is the shortest default report: four weeks.
+const MinReportDays = 28
+
+// DefaultEnd is where a report that starts at from ends when no end is given: after the day of the
+// last scheduled publication, and at least four weeks after from.
+func DefaultEnd(cal *calendar.Calendar, from time.Time) time.Time {
+	loc := location(cal)
+	end := (dayOf(from, loc) + MinReportDays).start(loc)
+	if cal == nil {
+		return end
+	}
+	for _, p := range scheduled(cal) {
+		if e := (dayOf(p.Time, loc) + 1).start(loc); e.After(end) {
+			end = e
+		}
+	}
+	return end
+}
+
+// Today is the first instant of now's day in the calendar's time zone.
+func Today(cal *calendar.Calendar, now time.Time) time.Time {
+	loc := location(cal)
+	return dayOf(now, loc).start(loc)
+}

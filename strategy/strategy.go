@@ -85,7 +85,7 @@ func (m month) first() day { return civil(m.year(), m.month(), 1) }
 func (m month) end(loc *time.Location) time.Time { return (m + 1).first().start(loc) }
 
 func location(cal *calendar.Calendar) *time.Location {
-	if cal.Location != nil {
+	if cal != nil && cal.Location != nil {
 		return cal.Location
 	}
 	return time.UTC
