@@ -47,7 +47,8 @@ var ruleTypes = map[string]ruleType{
 }
 
 var (
-	knownTokens = map[string]bool{"hashtag": true, "mention": true, "emoji": true, "exclamation": true, "question": true, "caps_word": true, "link": true}
+	occurrenceKinds = map[string]occurrenceKind{"hashtag": occHashtag, "mention": occMention, "emoji": occEmoji,
+		"exclamation": occExclamation, "question": occQuestion, "caps_word": occCapsWord, "link": occLink}
 	knownStyles = map[string]bool{"sentence": true, "title": true, "lower": true, "upper": true}
 )
 
@@ -68,7 +69,7 @@ type rule struct {
 	style      string // capitalization
 	exceptions map[string]bool
 
-	token    string // occurrence
+	token    occurrenceKind // occurrence
 	min, max *float64
 
 	metric string // metric
@@ -94,9 +95,10 @@ type phrase struct {
 
 // pattern is a compiled RE2 with a literal every match contains, to skip texts without it.
 type pattern struct {
-	re      *regexp.Regexp
-	literal string // folded when fold
-	fold    bool
+	re           *regexp.Regexp
+	literal      string // folded when fold
+	literalBytes []byte
+	fold         bool
 }
 
 // compiler collects findings about rule definitions.
@@ -217,8 +219,10 @@ func (c *compiler) rule(def *calendar.Rule) *rule {
 			r.exceptions[strings.TrimSpace(x.Value)] = true
 		}
 	case occurrence, length:
-		r.token, r.min, r.max = def.Token.Value, def.Min, def.Max
-		if r.min == nil && r.max == nil || typ == occurrence && !knownTokens[r.token] {
+		var known bool
+		r.token, known = occurrenceKinds[def.Token.Value]
+		r.min, r.max = def.Min, def.Max
+		if r.min == nil && r.max == nil || typ == occurrence && !known {
 			return nil // reported by the schema
 		}
 		if r.min != nil && r.max != nil && *r.min > *r.max {
@@ -340,7 +344,7 @@ func (c *compiler) phrase(r *rule, s calendar.String, caseSensitive bool) *phras
 		if !caseSensitive {
 			lit = foldString(lit)
 		}
-		p.re = &pattern{re: re, literal: lit, fold: !caseSensitive}
+		p.re = &pattern{re: re, literal: lit, literalBytes: []byte(lit), fold: !caseSensitive}
 		p.raw = []string{v}
 	}
 	r.phrases = append(r.phrases, p)
@@ -369,7 +373,7 @@ func (c *compiler) pattern(s calendar.String, typ ruleType) *pattern {
 	if f {
 		lit = foldString(lit)
 	}
-	return &pattern{re: re, literal: lit, fold: f}
+	return &pattern{re: re, literal: lit, literalBytes: []byte(lit), fold: f}
 }
 
 func values(list []calendar.String) []string {

@@ -16,12 +16,26 @@ type fileTexts struct {
 	file    string
 	texts   []textAt
 	ignores []calendar.Ignore
+	strs    []string // backing store for the texts' channels and tags, reused from file to file
+}
+
+// values appends the strings' values to ft.strs and returns them.
+func (ft *fileTexts) values(list []calendar.String) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	start := len(ft.strs)
+	for _, s := range list {
+		ft.strs = append(ft.strs, s.Value)
+	}
+	return ft.strs[start:len(ft.strs):len(ft.strs)]
 }
 
 // textAt is a text with the scalar it was written in, to place findings.
 type textAt struct {
-	s calendar.String
-	t Text
+	s           calendar.String
+	t           Text
+	unpublished bool // a main text that every channel overrides: no platform would get it
 }
 
 // Lint lints every text of the calendar: each post's text, overrides and thread items, each reply
@@ -45,7 +59,7 @@ func (e *Engine) Lint(cal *calendar.Calendar) calendar.Findings {
 					return
 				}
 				for i := from; i < min(from+chunk, n); i++ {
-					ft.texts = ft.texts[:0]
+					ft.texts, ft.strs = ft.texts[:0], ft.strs[:0]
 					e.collect(cal, i, &ft)
 					results[i] = l.file(&ft)
 				}
@@ -67,20 +81,20 @@ func (e *Engine) collect(cal *calendar.Calendar, i int, ft *fileTexts) {
 	case i < len(cal.Posts):
 		p := cal.Posts[i]
 		ft.file, ft.ignores = p.File, p.VoiceOpts.Ignore
-		base := Text{Kind: KindPost, Pillar: p.Pillar.Value, Tags: values(p.Tags)}
-		publication(ft, base, values(p.Channels), p.Text, p.Overrides, p.Thread)
+		base := Text{Kind: KindPost, Pillar: p.Pillar.Value, Tags: ft.values(p.Tags)}
+		publication(ft, base, ft.values(p.Channels), p.Text, p.Overrides, p.Thread)
 	case i < len(cal.Posts)+len(cal.Replies):
 		r := cal.Replies[i-len(cal.Posts)]
 		ft.file, ft.ignores = r.File, nil
 		if r.Text.Set {
-			ft.texts = append(ft.texts, textAt{r.Text, Text{Value: r.Text.Value, Kind: KindReply, Channels: values(r.Channels),
-				Tags: values(r.Tags), Lead: true, Placeholders: true}})
+			ft.texts = append(ft.texts, textAt{s: r.Text, t: Text{Value: r.Text.Value, Kind: KindReply, Channels: ft.values(r.Channels),
+				Tags: ft.values(r.Tags), Lead: true, Placeholders: true}})
 		}
 	default:
 		pb := cal.Playbooks[i-len(cal.Posts)-len(cal.Replies)]
 		ft.file, ft.ignores = pb.File, nil
 		if hs := pb.HoldingStatement; hs != nil {
-			chans := values(hs.Channels)
+			chans := ft.values(hs.Channels)
 			if len(chans) == 0 && cal.Config != nil {
 				chans = cal.Config.Channels.Keys()
 			}
@@ -99,35 +113,37 @@ func (e *Engine) collect(cal *calendar.Calendar, i int, ft *fileTexts) {
 // an override (on all when each has one), each override on its channel, and each thread item on
 // every channel.
 func publication(ft *fileTexts, base Text, chans []string, text calendar.String, overrides calendar.Map[calendar.Override], thread []calendar.ThreadItem) {
-	var own []string
-	for _, o := range overrides {
-		if o.Value.Text.Set {
-			own = append(own, o.Key.Value)
-		}
+	overridden := func(ch string) bool {
+		o, ok := overrides.Get(ch)
+		return ok && o.Text.Set
 	}
 	mainChans := chans
-	if len(own) > 0 {
-		mainChans = nil
+	if len(overrides) > 0 {
+		start := len(ft.strs)
 		for _, ch := range chans {
-			if !slices.Contains(own, ch) {
-				mainChans = append(mainChans, ch)
+			if !overridden(ch) {
+				ft.strs = append(ft.strs, ch)
 			}
 		}
-		if len(mainChans) == 0 {
-			mainChans = chans
-		}
+		mainChans = ft.strs[start:len(ft.strs):len(ft.strs)]
+	}
+	unpublished := len(chans) > 0 && len(mainChans) == 0
+	if unpublished {
+		mainChans = chans // the rules still hold for it; the platforms' limits do not
 	}
 	add := func(s calendar.String, chans []string, lead bool) {
 		t := base
 		t.Value, t.Channels, t.Lead = s.Value, chans, lead
-		ft.texts = append(ft.texts, textAt{s, t})
+		ft.texts = append(ft.texts, textAt{s: s, t: t})
 	}
 	if text.Set {
 		add(text, mainChans, true)
+		ft.texts[len(ft.texts)-1].unpublished = unpublished
 	}
 	for _, o := range overrides {
 		if o.Value.Text.Set {
-			add(o.Value.Text, []string{o.Key.Value}, true)
+			ft.strs = append(ft.strs, o.Key.Value)
+			add(o.Value.Text, ft.strs[len(ft.strs)-1:len(ft.strs):len(ft.strs)], true)
 		}
 	}
 	for _, item := range thread {
@@ -155,7 +171,7 @@ func (l *linter) file(ft *fileTexts) calendar.Findings {
 	}
 	l.uses = l.uses[:0]
 	for i := range ft.texts {
-		for _, m := range l.lint(&ft.texts[i].t, i) {
+		for _, m := range l.lint(&ft.texts[i].t, i, !ft.texts[i].unpublished) {
 			place(&ft.texts[i], m)
 		}
 	}

@@ -36,7 +36,7 @@ func newLinter(e *Engine, cal *calendar.Calendar) *linter { return &linter{e: e,
 // LintText lints one text on its own; consistency runs within the text.
 func (e *Engine) LintText(cal *calendar.Calendar, t Text) []Match {
 	l := newLinter(e, cal)
-	out := l.lint(&t, 0)
+	out := l.lint(&t, 0, true)
 	for _, u := range l.inconsistent() {
 		out = append(out, l.match(u.p.rule, u.start, u.end, t.Value[u.start:u.end], ""))
 	}
@@ -44,11 +44,12 @@ func (e *Engine) LintText(cal *calendar.Calendar, t Text) []Match {
 	return out
 }
 
-// lint lints one text: the matches of every rule in rule order, then platform-limit; consistency
-// spellings go to l.uses, tagged with textIndex.
-func (l *linter) lint(t *Text, textIndex int) []Match {
+// lint lints one text: the matches of every rule in rule order, then platform-limit when the text
+// is published (limits); consistency spellings go to l.uses, tagged with textIndex.
+func (l *linter) lint(t *Text, textIndex int, limits bool) []Match {
 	d := &l.d
-	*d = doc{t: t, units: d.units[:0], hits: d.hits[:0], sentences: d.sentences[:0], starts: d.starts}
+	*d = doc{t: t, units: d.units[:0], hits: d.hits[:0], sentences: d.sentences[:0], starts: d.starts, folded: d.folded[:0], counts: d.counts}
+	clear(d.counts)
 	d.toks = social.Tokenize(t.Value, t.Placeholders)
 	d.buildUnits()
 	l.findPhrases(d)
@@ -85,6 +86,9 @@ func (l *linter) lint(t *Text, textIndex int) []Match {
 				}
 			}
 		}
+	}
+	if !limits {
+		return out
 	}
 	return l.platformLimits(out)
 }
@@ -311,17 +315,57 @@ func (l *linter) within(r *rule, end int) bool {
 	return social.Named("generic").Count(l.d.t.Value[:end]) <= r.within
 }
 
+// occurrenceKind is what an occurrence rule counts.
+type occurrenceKind int
+
+const (
+	occHashtag occurrenceKind = iota
+	occMention
+	occEmoji
+	occExclamation
+	occQuestion
+	occCapsWord
+	occLink
+	numOccurrence
+)
+
+// occurrenceCounts counts everything occurrence rules count, in one pass for all of them.
+func (d *doc) occurrenceCounts() *[numOccurrence]int {
+	if d.occDone {
+		return &d.occ
+	}
+	d.occDone = true
+	c := &d.occ
+	for _, t := range d.toks {
+		switch t.Kind {
+		case social.Hashtag:
+			c[occHashtag]++
+		case social.Mention:
+			c[occMention]++
+		case social.Link:
+			c[occLink]++
+		case social.Word:
+			c[occCapsWord] += occurrences(occCapsWord, t)
+		case social.Emoji, social.Punct:
+			if t.Kind == social.Emoji {
+				c[occEmoji]++
+			}
+			c[occExclamation] += occurrences(occExclamation, t)
+			c[occQuestion] += occurrences(occQuestion, t)
+		}
+	}
+	return c
+}
+
 func (l *linter) occurrence(out []Match, r *rule) []Match {
 	d := &l.d
-	n := 0
-	for _, t := range d.toks {
-		k := occurrences(r.token, t)
-		if k == 0 {
-			continue
-		}
-		n += k
-		if r.max != nil && float64(n) > *r.max {
-			return append(out, l.match(r, t.Start, t.End, t.Text, ""))
+	n := d.occurrenceCounts()[r.token]
+	if r.max != nil && float64(n) > *r.max {
+		seen := 0
+		for _, t := range d.toks {
+			if seen += occurrences(r.token, t); float64(seen) > *r.max {
+				return append(out, l.match(r, t.Start, t.End, t.Text, ""))
+			}
 		}
 	}
 	if r.min != nil && float64(n) < *r.min && leadOnly(d.t) {
@@ -331,31 +375,31 @@ func (l *linter) occurrence(out []Match, r *rule) []Match {
 }
 
 // occurrences is how many of what an occurrence rule counts the token is.
-func occurrences(what string, t social.Token) int {
+func occurrences(what occurrenceKind, t social.Token) int {
 	switch what {
-	case "hashtag":
+	case occHashtag:
 		return b2i(t.Kind == social.Hashtag)
-	case "mention":
+	case occMention:
 		return b2i(t.Kind == social.Mention)
-	case "emoji":
+	case occEmoji:
 		return b2i(t.Kind == social.Emoji)
-	case "link":
+	case occLink:
 		return b2i(t.Kind == social.Link)
-	case "caps_word":
+	case occCapsWord:
 		if t.Kind != social.Word {
 			return 0
 		}
-		letters := 0
+		upper := 0 // letters of scripts without case (Hebrew, CJK) are not capitals
 		for _, c := range t.Text {
 			if unicode.IsLower(c) {
 				return 0
 			}
-			if unicode.IsLetter(c) {
-				letters++
+			if unicode.IsUpper(c) {
+				upper++
 			}
 		}
-		return b2i(letters >= 3)
-	case "exclamation", "question":
+		return b2i(upper >= 3)
+	case occExclamation, occQuestion:
 		if t.Kind != social.Punct && t.Kind != social.Emoji {
 			return 0
 		}
@@ -368,8 +412,11 @@ func occurrences(what string, t social.Token) int {
 	return 0
 }
 
-func marks(what string, c rune) int {
-	if what == "exclamation" {
+func marks(what occurrenceKind, c rune) int {
+	if c < utf8.RuneSelf && c != '!' && c != '?' {
+		return 0
+	}
+	if what == occExclamation {
 		switch c {
 		case '!', '！', '❗', '❕', '⁉', '⁈':
 			return 1
@@ -503,20 +550,18 @@ func (l *linter) metric(out []Match, r *rule) []Match {
 	case "reading_grade":
 		words, sentences, syllables := 0, 0, 0
 		for _, s := range d.sentencesOf() {
-			w := 0
-			for _, t := range d.toks[s.start:s.end] {
-				if isProseWord(t) {
-					w++
-					syllables += syllablesOf(t)
-				}
-			}
-			if w > 0 {
-				words += w
+			if s.words > 0 {
+				words += s.words
 				sentences++
 			}
 		}
 		if words < 10 {
 			return out
+		}
+		for _, t := range d.toks {
+			if isProseWord(t) {
+				syllables += syllablesOf(t)
+			}
 		}
 		grade := 0.39*float64(words)/float64(sentences) + 11.8*float64(syllables)/float64(words) - 15.59
 		grade = math.Round(grade*10) / 10
@@ -529,12 +574,7 @@ func (l *linter) metric(out []Match, r *rule) []Match {
 		}
 	case "sentence_length":
 		for _, s := range d.sentencesOf() {
-			w := 0
-			for _, t := range d.toks[s.start:s.end] {
-				if isProseWord(t) {
-					w++
-				}
-			}
+			w := s.words
 			if float64(w) <= *r.max {
 				continue
 			}
@@ -626,31 +666,23 @@ func (l *linter) link(out []Match, r *rule) []Match {
 
 func (r *rule) linkProblems(raw string) []string {
 	var problems []string
-	u, err := url.Parse(raw)
-	if strings.HasPrefix(strings.ToLower(raw), "www.") {
-		u, err = url.Parse("https://" + raw) // no scheme: the host is what counts
-	}
-	if err != nil || u.Host == "" {
-		if r.httpsOnly && strings.HasPrefix(strings.ToLower(raw), "http://") {
-			problems = append(problems, "use https")
-		}
-		return problems
-	}
-	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
-	if r.httpsOnly && strings.EqualFold(u.Scheme, "http") {
+	u := parseLink(raw)
+	if r.httpsOnly && u.scheme == "http" {
 		problems = append(problems, "use https")
 	}
-	if len(r.allow) > 0 && !inDomains(host, r.allow) {
-		problems = append(problems, host+" is not an allowed domain ("+strings.Join(r.allow, ", ")+")")
+	if u.host == "" {
+		return problems
 	}
-	if inDomains(host, r.deny) {
-		problems = append(problems, "do not link to "+host)
+	if len(r.allow) > 0 && !inDomains(u.host, r.allow) {
+		problems = append(problems, u.host+" is not an allowed domain ("+strings.Join(r.allow, ", ")+")")
 	}
-	if len(r.params) > 0 && (len(r.paramsDomains) == 0 || inDomains(host, r.paramsDomains)) {
-		q := u.Query()
+	if inDomains(u.host, r.deny) {
+		problems = append(problems, "do not link to "+u.host)
+	}
+	if len(r.params) > 0 && (len(r.paramsDomains) == 0 || inDomains(u.host, r.paramsDomains)) {
 		var missing []string
 		for _, p := range r.params {
-			if !q.Has(p) {
+			if !hasParam(u.query, p) {
 				missing = append(missing, p)
 			}
 		}
@@ -659,6 +691,60 @@ func (r *rule) linkProblems(raw string) []string {
 		}
 	}
 	return problems
+}
+
+// parsedLink is what link rules look at in a link: no allocation for the common, lower-case link.
+type parsedLink struct {
+	scheme, host, query string
+}
+
+// parseLink splits a link token into scheme (lower-case; "" for www.…), host (lower-case, without
+// user, port or final dot) and raw query.
+func parseLink(raw string) parsedLink {
+	var u parsedLink
+	rest := raw
+	if i := strings.Index(rest, "://"); i >= 0 {
+		u.scheme, rest = strings.ToLower(rest[:i]), rest[i+3:]
+	}
+	if i := strings.IndexByte(rest, '#'); i >= 0 {
+		rest = rest[:i]
+	}
+	if i := strings.IndexByte(rest, '?'); i >= 0 {
+		rest, u.query = rest[:i], rest[i+1:]
+	}
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		rest = rest[:i]
+	}
+	if i := strings.LastIndexByte(rest, '@'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	if strings.HasPrefix(rest, "[") { // IPv6 literal
+		if i := strings.IndexByte(rest, ']'); i >= 0 {
+			rest = rest[:i+1]
+		}
+	} else if i := strings.LastIndexByte(rest, ':'); i >= 0 {
+		rest = rest[:i]
+	}
+	u.host = strings.TrimSuffix(strings.ToLower(rest), ".")
+	return u
+}
+
+// hasParam says whether a raw query has the parameter name, percent-encoded or not.
+func hasParam(query, name string) bool {
+	for query != "" {
+		var kv string
+		kv, query, _ = strings.Cut(query, "&")
+		k, _, _ := strings.Cut(kv, "=")
+		if k == name {
+			return true
+		}
+		if strings.ContainsAny(k, "%+") {
+			if dk, err := url.QueryUnescape(k); err == nil && dk == name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // inDomains says whether host is one of the domains or a subdomain of one.

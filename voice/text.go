@@ -1,6 +1,7 @@
 package voice
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -17,8 +18,10 @@ type doc struct {
 	units []unit // words: Word tokens and the words of hashtags
 	hits  []hit  // every phrase of every rule found in the text, by start
 
-	folded     string // the text case-folded, for pattern prefilters; set by foldedText
+	folded     []byte // the text case-folded, for pattern prefilters; set by foldedText
 	foldedDone bool
+	occ        [numOccurrence]int // occurrence counts by what is counted; set by occurrenceCounts
+	occDone    bool
 
 	sentences []sentence // set by sentencesOf
 	sentDone  bool
@@ -43,13 +46,15 @@ type hit struct {
 
 type sentence struct {
 	start, first, end int // token indices: the sentence's first token, its first word-like token, and its end (exclusive)
+	words             int // prose words, as metrics count them
 }
 
 func (d *doc) text() string { return d.t.Value }
 
-func (d *doc) foldedText() string {
+// foldedText is the text case-folded, in a buffer reused from text to text.
+func (d *doc) foldedText() []byte {
 	if !d.foldedDone {
-		d.folded, _ = fold(d.t.Value)
+		d.folded = appendFold(d.folded[:0], d.t.Value)
 		d.foldedDone = true
 	}
 	return d.folded
@@ -61,7 +66,7 @@ func (d *doc) contains(p *pattern) bool {
 		return true
 	}
 	if p.fold {
-		return strings.Contains(d.foldedText(), p.literal)
+		return bytes.Contains(d.foldedText(), p.literalBytes)
 	}
 	return strings.Contains(d.t.Value, p.literal)
 }
@@ -266,6 +271,11 @@ func (d *doc) sentencesOf() []sentence {
 	closeSentence := func(end int) {
 		if cur.start >= 0 {
 			cur.end = end
+			for _, t := range toks[cur.start:end] {
+				if isProseWord(t) {
+					cur.words++
+				}
+			}
 			d.sentences = append(d.sentences, cur)
 		}
 		cur = sentence{start: -1, first: -1}
@@ -318,7 +328,11 @@ func (d *doc) abbreviation(i int) bool {
 	if prev.Kind != social.Word || prev.End != d.toks[i].Start {
 		return false
 	}
-	return abbreviations[foldString(prev.Text)]
+	if len(prev.Text) > 8 {
+		return false
+	}
+	var buf [32]byte
+	return abbreviations[string(appendFold(buf[:0], prev.Text))]
 }
 
 // sentenceStart says whether unit u is the first word of a sentence.
