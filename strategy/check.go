@@ -337,9 +337,17 @@ func (w window) allows(t time.Time) bool {
 	return (w.days[wd] && sec >= from) || (w.days[(wd+6)%7] && sec <= to)
 }
 
-// on says whether the window applies on a weekday, starting that day or running into it.
-func (w window) on(wd time.Weekday) bool {
-	return w.days[wd] || (w.to < w.from && w.days[(wd+6)%7])
+// spansOn shows the times the window is open on a weekday: a window that runs past midnight from
+// the day before shows as its morning part, 00:00-02:00.
+func (w window) spansOn(wd time.Weekday) []string {
+	var out []string
+	if w.to < w.from && w.days[(wd+6)%7] {
+		out = append(out, fmt.Sprintf("00:00-%02d:%02d", w.to/60, w.to%60))
+	}
+	if w.days[wd] {
+		out = append(out, w.String())
+	}
+	return out
 }
 
 func (w window) String() string {
@@ -419,11 +427,13 @@ func (k *checker) postingWindows() {
 		wd := local.Weekday()
 		var open []string
 		for _, w := range ws {
-			if !w.on(wd) || !slices.ContainsFunc(outside, w.covers) {
+			if !slices.ContainsFunc(outside, w.covers) {
 				continue
 			}
-			if s := w.String(); !slices.Contains(open, s) {
-				open = append(open, s)
+			for _, s := range w.spansOn(wd) {
+				if !slices.Contains(open, s) {
+					open = append(open, s)
+				}
 			}
 		}
 		day := local.Format("Mon")

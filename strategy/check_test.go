@@ -475,7 +475,7 @@ func TestPostingWindows(t *testing.T) {
 	want := calendar.Findings{
 		s("after", "Tue 2026-12-01 19:01 is outside the posting windows for mastodon, bluesky, newsletter (Tue: 08:00-19:00)"),
 		s("fri-night", "Fri 2026-12-04 23:30 is outside the posting windows for bluesky (Fri: 08:00-19:00)"),
-		s("sat-late", "Sat 2026-12-05 02:01 is outside the posting windows for mastodon (Sat: 22:00-02:00, 10:00-16:00)"),
+		s("sat-late", "Sat 2026-12-05 02:01 is outside the posting windows for mastodon (Sat: 00:00-02:00, 10:00-16:00)"),
 		s("sun-early", "Sun 2026-12-06 01:00 is outside the posting windows for mastodon (no window on Sun)"),
 	}
 	if diff := cmp.Diff(got, want); diff != "" {
