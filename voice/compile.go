@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/postctl/postctl/calendar"
+	"github.com/postctl/postctl/schema"
 	"github.com/postctl/postctl/social"
 	"gopkg.in/yaml.v3"
 )
@@ -292,6 +293,8 @@ func (c *compiler) message(def *calendar.Rule, typ ruleType) []string {
 		name := msg[m[2]:m[3]]
 		pos := calendar.TextPos(c.src, def.Message, m[0])
 		switch {
+		case name != "match" && schema.Closest(name, []string{"match"}) != "":
+			c.errorf(pos, "message uses {{%s}}, which is not a placeholder (did you mean {{match}}?)", name)
 		case name != "match":
 			c.errorf(pos, "message uses {{%s}}, which is not a placeholder; the one placeholder is {{match}}", name)
 		case typ == require:
