@@ -26,9 +26,9 @@ func Check(cal *calendar.Calendar, now time.Time) calendar.Findings {
 		return nil
 	}
 	loc := location(cal)
-	posts := scheduled(cal)
+	posts := scheduled(cal, loc)
 	k := &checker{cal: cal, st: cal.Strategy, loc: loc, now: now, today: dayOf(now, loc), posts: posts,
-		pubs: publications(posts, loc)}
+		pubs: publications(posts)}
 	k.cadence()
 	k.pillarMix()
 	k.campaigns()
@@ -43,7 +43,7 @@ type checker struct {
 	loc      *time.Location
 	now      time.Time
 	today    day
-	posts    []*calendar.Post
+	posts    []entry
 	pubs     []publication
 	findings calendar.Findings
 }
@@ -63,9 +63,8 @@ func (k *checker) cadence() {
 	if len(k.st.Cadence) == 0 {
 		return
 	}
-	channels := byChannel(k.pubs)
 	for _, c := range cadences(k.cal) {
-		pubs := channels[c.channel.Value]
+		pubs := on(k.pubs, c.channel.Value)
 		if c.maxPerDay > 0 {
 			k.maxPerDay(c.channel.Value, c.maxPerDay, pubs)
 		}
@@ -159,7 +158,7 @@ func (k *checker) pillarMix() {
 	if len(k.st.Pillars) == 0 {
 		return
 	}
-	for _, m := range monthCounts(k.posts, k.loc) {
+	for _, m := range monthCounts(k.posts) {
 		if !m.month.end(k.loc).After(k.now) || m.total < MinPostsPerMonth {
 			continue
 		}
@@ -186,11 +185,12 @@ type monthTally struct {
 }
 
 // monthCounts tallies posts by local month, in order.
-func monthCounts(posts []*calendar.Post, loc *time.Location) []monthTally {
+func monthCounts(posts []entry) []monthTally {
 	var out []monthTally
 	index := map[month]int{}
-	for _, p := range posts {
-		m := monthOf(dayOf(p.Time, loc))
+	for i := range posts {
+		p := &posts[i]
+		m := monthOf(p.day)
 		i, ok := index[m]
 		if !ok {
 			i = len(out)
@@ -223,7 +223,8 @@ func statusOf(share float64, p calendar.Pillar, total int) Status {
 func validShare(s *float64) bool { return s != nil && *s >= 0 && *s <= 1 }
 
 func (k *checker) campaigns() {
-	for _, p := range k.posts {
+	for i := range k.posts {
+		p := &k.posts[i]
 		if !p.Campaign.Set || !k.future(p.Time) {
 			continue
 		}
@@ -283,13 +284,14 @@ func (k *checker) blackouts() {
 		if !validSpan(b.Start, b.End) || !b.End.After(k.now) {
 			continue
 		}
-		for _, p := range k.posts {
+		for i := range k.posts {
+		p := &k.posts[i]
 			if p.Time.Before(b.Start) || !p.Time.Before(b.End) || !k.future(p.Time) {
 				continue
 			}
 			var held []string
-			for _, ch := range channelsOf(p) {
-				if selects(b, p, ch) {
+			for _, ch := range p.channels {
+				if selects(b, p.Post, ch) {
 					held = append(held, ch)
 				}
 			}
@@ -403,13 +405,14 @@ func (k *checker) postingWindows() {
 	if len(ws) == 0 {
 		return
 	}
-	for _, p := range k.posts {
+	for i := range k.posts {
+		p := &k.posts[i]
 		if !k.future(p.Time) {
 			continue
 		}
-		local := p.Time.In(k.loc)
+		local := p.local
 		var outside []string
-		for _, ch := range channelsOf(p) {
+		for _, ch := range p.channels {
 			covered, allowed := false, false
 			for _, w := range ws {
 				if w.covers(ch) {

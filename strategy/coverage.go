@@ -52,7 +52,8 @@ type WeekCount struct {
 	DaysOverMax []time.Time // the first instants of days with more than MaxPerDay publications
 }
 
-// Below says whether the week has fewer publications than min_per_week.
+// Below says whether the week has fewer publications than min_per_week. Unlike validate, which
+// judges only weeks with posts scheduled before and after them, the report marks every week.
 func (c WeekCount) Below() bool { return c.MinPerWeek > 0 && c.Posts < c.MinPerWeek }
 
 // Month is one calendar month that overlaps the range, with its pillar mix. Each post counts once,
@@ -112,8 +113,8 @@ func Coverage(cal *calendar.Calendar, from, to time.Time) Report {
 	if cal == nil || !to.After(from) {
 		return r
 	}
-	posts := scheduled(cal)
-	pubs := publications(posts, loc)
+	posts := scheduled(cal, loc)
+	pubs := publications(posts)
 	r.Channels = reportChannels(cal, pubs)
 	first, last := dayOf(from, loc), dayOf(to.Add(-time.Nanosecond), loc)
 	r.Weeks = weeks(cadences(cal), r.Channels, pubs, first, last, loc)
@@ -179,9 +180,9 @@ func weeks(cads []cadence, channels []string, pubs []publication, first, last da
 	return out
 }
 
-func months(st *calendar.Strategy, posts []*calendar.Post, first, last day, loc *time.Location) []Month {
+func months(st *calendar.Strategy, posts []entry, first, last day, loc *time.Location) []Month {
 	tallies := map[month]monthTally{}
-	for _, t := range monthCounts(posts, loc) {
+	for _, t := range monthCounts(posts) {
 		tallies[t.month] = t
 	}
 	var out []Month
@@ -244,7 +245,7 @@ func emptyDays(pubs []publication, first, last day, loc *time.Location) []DayRan
 	return out
 }
 
-func campaigns(st *calendar.Strategy, posts []*calendar.Post, channels []string, from, to time.Time) []CampaignCoverage {
+func campaigns(st *calendar.Strategy, posts []entry, channels []string, from, to time.Time) []CampaignCoverage {
 	var out []CampaignCoverage
 	for _, e := range st.Campaigns {
 		c := e.Value
@@ -254,7 +255,8 @@ func campaigns(st *calendar.Strategy, posts []*calendar.Post, channels []string,
 		cc := CampaignCoverage{ID: e.Key.Value, From: c.From.Value, To: c.To.Value, Start: c.Start, End: c.End}
 		inRange := c.Start.Before(to) && c.End.After(from)
 		used := map[string]bool{}
-		for _, p := range posts {
+		for i := range posts {
+			p := &posts[i]
 			if p.Campaign.Value != cc.ID {
 				continue
 			}
@@ -262,7 +264,7 @@ func campaigns(st *calendar.Strategy, posts []*calendar.Post, channels []string,
 			if !p.Time.Before(from) && p.Time.Before(to) {
 				inRange = true
 			}
-			for _, ch := range channelsOf(p) {
+			for _, ch := range p.channels {
 				used[ch] = true
 			}
 			if p.Time.Before(c.Start) || !p.Time.Before(c.End) {
@@ -291,7 +293,7 @@ func blackouts(st *calendar.Strategy, pubs []publication, from, to time.Time) []
 		bc := BlackoutCoverage{Name: b.Name.Value, Reason: b.Reason.Value, From: b.From.Value, To: b.To.Value,
 			Start: b.Start, End: b.End}
 		for _, p := range pubs {
-			if !p.at.Before(b.Start) && p.at.Before(b.End) && selects(b, p.post, p.channel) {
+			if !p.at.Before(b.Start) && p.at.Before(b.End) && selects(b, p.post.Post, p.channel) {
 				bc.Held = append(bc.Held, p.post.ID.Value+"@"+p.channel)
 			}
 		}
@@ -308,11 +310,8 @@ const MinReportDays = 28
 func DefaultEnd(cal *calendar.Calendar, from time.Time) time.Time {
 	loc := location(cal)
 	end := (dayOf(from, loc) + MinReportDays).start(loc)
-	if cal == nil {
-		return end
-	}
-	for _, p := range scheduled(cal) {
-		if e := (dayOf(p.Time, loc) + 1).start(loc); e.After(end) {
+	if posts := scheduled(cal, loc); len(posts) > 0 {
+		if e := (posts[len(posts)-1].day + 1).start(loc); e.After(end) {
 			end = e
 		}
 	}

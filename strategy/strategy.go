@@ -19,9 +19,17 @@ import (
 // file is where strategy findings that are not about one post go.
 const file = "strategy.yaml"
 
+// entry is a published post with what the checks read of it again and again, worked out once.
+type entry struct {
+	*calendar.Post
+	local    time.Time // Time in the calendar's time zone
+	day      day
+	channels []string // once each, in the order written
+}
+
 // publication is one post on one channel.
 type publication struct {
-	post    *calendar.Post
+	post    *entry
 	channel string
 	at      time.Time
 	day     day // local date of at
@@ -93,52 +101,66 @@ func location(cal *calendar.Calendar) *time.Location {
 
 // scheduled returns the posts that are published (not drafts, with a valid time) sorted by time;
 // posts at the same instant keep file order.
-func scheduled(cal *calendar.Calendar) []*calendar.Post {
-	out := make([]*calendar.Post, 0, len(cal.Posts))
+func scheduled(cal *calendar.Calendar, loc *time.Location) []entry {
+	if cal == nil {
+		return nil
+	}
+	n, total := 0, 0
 	for _, p := range cal.Posts {
 		if p != nil && !p.Draft() && !p.Time.IsZero() {
-			out = append(out, p)
+			n++
+			total += len(p.Channels)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b *calendar.Post) int { return a.Time.Compare(b.Time) })
-	return out
-}
-
-// channelsOf lists a post's channels once each, in the order written.
-func channelsOf(p *calendar.Post) []string {
-	out := make([]string, 0, len(p.Channels))
-	for _, c := range p.Channels {
-		if c.Value != "" && !slices.Contains(out, c.Value) {
-			out = append(out, c.Value)
+	out := make([]entry, 0, n)
+	names := make([]string, 0, total) // one array backs every entry's channels
+	for _, p := range cal.Posts {
+		if p == nil || p.Draft() || p.Time.IsZero() {
+			continue
 		}
+		local := p.Time.In(loc)
+		y, m, d := local.Date()
+		first := len(names)
+		for _, c := range p.Channels {
+			if c.Value != "" && !slices.Contains(names[first:], c.Value) {
+				names = append(names, c.Value)
+			}
+		}
+		out = append(out, entry{Post: p, local: local, day: civil(y, m, d), channels: names[first:len(names):len(names)]})
 	}
+	slices.SortStableFunc(out, func(a, b entry) int { return a.Time.Compare(b.Time) })
 	return out
 }
 
 // publications returns every publication of posts (sorted by time), in the posts' order.
-func publications(posts []*calendar.Post, loc *time.Location) []publication {
-	out := make([]publication, 0, len(posts)*2)
-	for _, p := range posts {
-		d := dayOf(p.Time, loc)
-		for _, c := range channelsOf(p) {
-			out = append(out, publication{post: p, channel: c, at: p.Time, day: d})
+func publications(posts []entry) []publication {
+	n := 0
+	for i := range posts {
+		n += len(posts[i].channels)
+	}
+	out := make([]publication, 0, n)
+	for i := range posts {
+		p := &posts[i]
+		for _, c := range p.channels {
+			out = append(out, publication{post: p, channel: c, at: p.Time, day: p.day})
 		}
 	}
 	return out
 }
 
-// byChannel groups publications by channel, keeping their order.
-func byChannel(pubs []publication) map[string][]publication {
-	counts := map[string]int{}
+// on returns the publications on a channel, keeping their order.
+func on(pubs []publication, channel string) []publication {
+	n := 0
 	for _, p := range pubs {
-		counts[p.channel]++
+		if p.channel == channel {
+			n++
+		}
 	}
-	out := make(map[string][]publication, len(counts))
-	for ch, n := range counts {
-		out[ch] = make([]publication, 0, n)
-	}
+	out := make([]publication, 0, n)
 	for _, p := range pubs {
-		out[p.channel] = append(out[p.channel], p)
+		if p.channel == channel {
+			out = append(out, p)
+		}
 	}
 	return out
 }
