@@ -285,7 +285,7 @@ func (k *checker) blackouts() {
 			continue
 		}
 		for i := range k.posts {
-		p := &k.posts[i]
+			p := &k.posts[i]
 			if p.Time.Before(b.Start) || !p.Time.Before(b.End) || !k.future(p.Time) {
 				continue
 			}
