@@ -15,6 +15,9 @@ import (
 // post moves a share by more than ten points.
 const MinPostsPerMonth = 10
 
+// maxNamed is how many other posts a finding names before it only counts the rest.
+const maxNamed = 5
+
 // underTarget is how far below its target share a pillar may fall before it is worth a suggestion.
 const underTarget = 0.15
 
@@ -91,10 +94,13 @@ func (k *checker) maxPerDay(ch string, limit int, pubs []publication) {
 					continue
 				}
 				var others []string
-				for m := i; m < j; m++ {
+				for m := i; m < j && len(others) < maxNamed; m++ {
 					if m != n {
 						others = append(others, pubs[m].post.ID.Value)
 					}
+				}
+				if more := j - i - 1 - len(others); more > 0 {
+					others = append(others, fmt.Sprintf("%d more", more))
 				}
 				k.add(p.post.File, p.post.PublishAt.Pos, "cadence", calendar.Warning,
 					"%s has %d posts on %s (this one and %s); max_per_day is %d",

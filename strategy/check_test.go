@@ -102,6 +102,21 @@ func TestMaxPerDay(t *testing.T) {
 	}
 }
 
+// A crowded day names five of the others and counts the rest.
+func TestMaxPerDayCrowded(t *testing.T) {
+	c := cal{strategy: "cadence:\n  mastodon:\n    max_per_day: 7\n"}
+	for i := range 8 {
+		c.posts = append(c.posts, post(fmt.Sprintf("p%d", i), fmt.Sprintf("2026-12-01T%02d:00", 9+i), "mastodon"))
+	}
+	got := check(t, c, now, "cadence")
+	want := calendar.Findings{
+		warnAt("p7", "mastodon has 8 posts on Tue 2026-12-01 (this one and p0, p1, p2, p3, p4, 2 more); max_per_day is 7"),
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("(-got +want):\n%s", diff)
+	}
+}
+
 func TestMaxPerDayLooksForward(t *testing.T) {
 	c := cal{
 		strategy: "cadence:\n  mastodon:\n    max_per_day: 1\n",
