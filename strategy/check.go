@@ -197,15 +197,15 @@ func monthCounts(posts []entry) []monthTally {
 	for i := range posts {
 		p := &posts[i]
 		m := monthOf(p.day)
-		i, ok := index[m]
+		j, ok := index[m]
 		if !ok {
-			i = len(out)
-			index[m] = i
+			j = len(out)
+			index[m] = j
 			out = append(out, monthTally{month: m, pillars: map[string]int{}})
 		}
-		out[i].total++
+		out[j].total++
 		if p.Pillar.Value != "" {
-			out[i].pillars[p.Pillar.Value]++
+			out[j].pillars[p.Pillar.Value]++
 		}
 	}
 	slices.SortFunc(out, func(a, b monthTally) int { return int(a.month - b.month) })
@@ -305,7 +305,7 @@ func (k *checker) blackouts() {
 				continue
 			}
 			reason := ""
-			if r := strings.TrimSpace(b.Reason.Value); r != "" {
+			if r := strings.Join(strings.Fields(b.Reason.Value), " "); r != "" { // one line, even from a block scalar
 				reason = ": " + r
 			}
 			k.add(p.File, p.PublishAt.Pos, "blackout", calendar.Error, "%s holds this post on %s%s",
