@@ -30,7 +30,7 @@ The range runs from --from (default: today) to --to, included (default: the day 
 scheduled post, and at least four weeks). Dates are in the calendar's time zone.
 
 A calendar with errors is still reported, from what could be read, with a warning on stderr.
-Exit 0, or 4 on a usage error.`,
+Exit 0; 1 when DIR holds no calendar; 4 on a usage error.`,
 		Example: `  postctl report
   postctl report examples/calendar --from 2027-01-01 --to 2027-01-31
   postctl report --format json | jq '.weeks[] | select(any(.channels[]; .below_min))'`,
