@@ -20,9 +20,10 @@ type Engine struct {
 	rules []*rule
 	byID  map[string][]*rule
 
-	words   map[string][]*phrase // folded first word → phrases starting with it
-	symbols map[string][]*phrase // folded hashtag, mention or emoji → phrases that are exactly it
-	literal []*phrase            // phrases that are not words, matched with a regexp
+	words      map[string][]*phrase // folded first word → phrases starting with it
+	firstWords wordFilter           // the keys of words, to skip most words cheaply
+	symbols    map[string][]*phrase // folded hashtag, mention or emoji → phrases that are exactly it
+	literal    []*phrase            // phrases that are not words, matched with a regexp
 
 	platforms map[string]social.Platform // channel id → platform
 }
@@ -96,10 +97,9 @@ type phrase struct {
 
 // pattern is a compiled RE2 with a literal every match contains, to skip texts without it.
 type pattern struct {
-	re           *regexp.Regexp
-	literal      string // folded when fold
-	literalBytes []byte
-	fold         bool
+	re      *regexp.Regexp
+	literal string // folded when fold
+	fold    bool
 }
 
 // compiler collects findings about rule definitions.
@@ -160,6 +160,7 @@ func (e *Engine) index(p *phrase) {
 		e.symbols[p.words[0]] = append(e.symbols[p.words[0]], p)
 	default:
 		e.words[p.words[0]] = append(e.words[p.words[0]], p)
+		e.firstWords.add(p.words[0])
 	}
 }
 
@@ -347,7 +348,7 @@ func (c *compiler) phrase(r *rule, s calendar.String, caseSensitive bool) *phras
 		if !caseSensitive {
 			lit = foldString(lit)
 		}
-		p.re = &pattern{re: re, literal: lit, literalBytes: []byte(lit), fold: !caseSensitive}
+		p.re = &pattern{re: re, literal: lit, fold: !caseSensitive}
 		p.raw = []string{v}
 	}
 	r.phrases = append(r.phrases, p)
@@ -376,7 +377,7 @@ func (c *compiler) pattern(s calendar.String, typ ruleType) *pattern {
 	if f {
 		lit = foldString(lit)
 	}
-	return &pattern{re: re, literal: lit, literalBytes: []byte(lit), fold: f}
+	return &pattern{re: re, literal: lit, fold: f}
 }
 
 func values(list []calendar.String) []string {

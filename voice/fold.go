@@ -1,6 +1,7 @@
 package voice
 
 import (
+	"bytes"
 	"regexp/syntax"
 	"strings"
 	"unicode"
@@ -205,4 +206,69 @@ func collapseSpace(s string) string {
 		}
 	}
 	return s
+}
+
+// containsFold says whether text contains lit, a folded literal, ignoring case, without folding the
+// text when lit is ASCII: only K (Kelvin) and ſ (long s) fold to ASCII letters, so unless the text
+// has one of those, ASCII case-insensitive search is exact.
+func containsFold(text, lit string, fallback func() []byte) bool {
+	if lit == "" {
+		return true
+	}
+	for i := 0; i < len(lit); i++ {
+		if lit[i] >= utf8.RuneSelf {
+			return bytes.Contains(fallback(), []byte(lit))
+		}
+	}
+	if (strings.ContainsAny(lit, "ks")) && (strings.Contains(text, "\u212a") || strings.Contains(text, "ſ")) {
+		return bytes.Contains(fallback(), []byte(lit))
+	}
+	first := lit[0]
+	other := first // the other case of the first byte
+	if 'a' <= first && first <= 'z' {
+		other = first - 'a' + 'A'
+	}
+	// Candidates are the next position of each case of the first byte, each found once.
+	next := func(c byte, from int) int {
+		if from > len(text)-len(lit) {
+			return -1
+		}
+		if j := strings.IndexByte(text[from:], c); j >= 0 {
+			return from + j
+		}
+		return -1
+	}
+	a, b := next(first, 0), -1
+	if other != first {
+		b = next(other, 0)
+	}
+	for a >= 0 || b >= 0 {
+		i := a
+		if i < 0 || (b >= 0 && b < i) {
+			i = b
+		}
+		if i+len(lit) <= len(text) && equalFoldASCII(text[i:i+len(lit)], lit) {
+			return true
+		}
+		if i == a {
+			a = next(first, i+1)
+		} else {
+			b = next(other, i+1)
+		}
+	}
+	return false
+}
+
+// equalFoldASCII says whether s, folded, equals the folded ASCII lit.
+func equalFoldASCII(s, lit string) bool {
+	for i := 0; i < len(lit); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lit[i] {
+			return false
+		}
+	}
+	return true
 }

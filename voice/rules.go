@@ -390,6 +390,23 @@ func occurrences(what occurrenceKind, t social.Token) int {
 			return 0
 		}
 		upper := 0 // letters of scripts without case (Hebrew, CJK) are not capitals
+		for i := 0; i < len(t.Text); i++ {
+			c := t.Text[i]
+			if c >= utf8.RuneSelf {
+				upper = -1
+				break
+			}
+			if 'a' <= c && c <= 'z' {
+				return 0
+			}
+			if 'A' <= c && c <= 'Z' {
+				upper++
+			}
+		}
+		if upper >= 0 {
+			return b2i(upper >= 3)
+		}
+		upper = 0
 		for _, c := range t.Text {
 			if unicode.IsLower(c) {
 				return 0
@@ -617,6 +634,9 @@ func syllablesOf(t social.Token) int {
 	if t.Kind == social.Placeholder {
 		return 1
 	}
+	if n, ok := syllablesASCII(t.Text); ok {
+		return n
+	}
 	n, prevVowel, letters := 0, false, 0
 	var last, beforeLast rune
 	for _, c := range t.Text {
@@ -638,6 +658,36 @@ func syllablesOf(t social.Token) int {
 	}
 	return max(n, 1)
 }
+
+// syllablesASCII is syllablesOf for an ASCII word; false for any other.
+func syllablesASCII(w string) (int, bool) {
+	n, prevVowel, letters := 0, false, 0
+	var last, beforeLast byte
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			return 0, false
+		}
+		c = lowerASCII(c)
+		if c < 'a' || c > 'z' {
+			prevVowel = false
+			continue
+		}
+		letters++
+		v := asciiVowel[c]
+		if v && !prevVowel {
+			n++
+		}
+		prevVowel = v
+		beforeLast, last = last, c
+	}
+	if last == 'e' && letters > 2 && n > 1 && beforeLast != 'l' && !asciiVowel[beforeLast] {
+		n--
+	}
+	return max(n, 1), true
+}
+
+var asciiVowel = [128]bool{'a': true, 'e': true, 'i': true, 'o': true, 'u': true, 'y': true}
 
 func isVowel(c rune) bool {
 	switch c {

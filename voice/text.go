@@ -1,7 +1,6 @@
 package voice
 
 import (
-	"bytes"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -66,7 +65,7 @@ func (d *doc) contains(p *pattern) bool {
 		return true
 	}
 	if p.fold {
-		return bytes.Contains(d.foldedText(), p.literalBytes)
+		return containsFold(d.t.Value, p.literal, d.foldedText)
 	}
 	return strings.Contains(d.t.Value, p.literal)
 }
@@ -112,6 +111,9 @@ func (l *linter) findPhrases(d *doc) {
 	if len(e.words) > 0 {
 		for i := range d.units {
 			u := &d.units[i]
+			if !e.firstWords.maybe(text[u.start:u.end]) && (u.stem == 0 || !e.firstWords.maybe(text[u.start:u.stem])) {
+				continue
+			}
 			l.buf = appendFold(l.buf[:0], text[u.start:u.end])
 			for _, p := range e.words[string(l.buf)] {
 				if end, ok := d.matchFrom(p, i); ok {
@@ -243,9 +245,29 @@ func hitLess(a, b hit) bool {
 
 // Sentences.
 
-var terminals = map[string]int{".": 1, "!": 1, "?": 1, "…": 1, "‼": 1, "⁉": 1, "⁈": 1, "⁇": 1, "。": 1, "！": 1, "？": 1, "؟": 1}
+// terminal says whether a Punct token can end a sentence.
+func terminal(s string) bool {
+	if len(s) == 1 {
+		return s[0] == '.' || s[0] == '!' || s[0] == '?'
+	}
+	switch s {
+	case "…", "‼", "⁉", "⁈", "⁇", "。", "！", "？", "؟":
+		return true
+	}
+	return false
+}
 
-var closers = map[string]bool{`"`: true, "'": true, "”": true, "’": true, ")": true, "]": true, "»": true, "«": true, "›": true, "」": true, "』": true}
+// closer says whether a Punct token closes a quote or bracket, which may follow a sentence's end.
+func closer(s string) bool {
+	if len(s) == 1 {
+		return s[0] == '"' || s[0] == '\'' || s[0] == ')' || s[0] == ']'
+	}
+	switch s {
+	case "”", "’", "»", "«", "›", "」", "』":
+		return true
+	}
+	return false
+}
 
 // abbreviations end with a period that does not end a sentence (folded, without the final period).
 var abbreviations = map[string]bool{
@@ -292,12 +314,12 @@ func (d *doc) sentencesOf() []sentence {
 			if cur.start < 0 {
 				cur.start = i
 			}
-			if terminals[t.Text] == 0 || (t.Text == "." && d.abbreviation(i)) {
+			if !terminal(t.Text) || (t.Text == "." && d.abbreviation(i)) {
 				continue
 			}
 			// A run of terminals and closing punctuation ends a sentence when whitespace follows.
 			j := i
-			for j+1 < len(toks) && toks[j+1].Start == toks[j].End && toks[j+1].Kind == social.Punct && (terminals[toks[j+1].Text] > 0 || closers[toks[j+1].Text]) {
+			for j+1 < len(toks) && toks[j+1].Start == toks[j].End && toks[j+1].Kind == social.Punct && (terminal(toks[j+1].Text) || closer(toks[j+1].Text)) {
 				j++
 			}
 			if j+1 == len(toks) || toks[j+1].Start > toks[j].End || toks[j+1].Kind == social.Newline {
@@ -352,4 +374,47 @@ func (d *doc) count(p social.Platform) int {
 	}
 	d.counts[p.Name] = n
 	return n
+}
+
+// wordFilter rules out most words as the first word of a phrase without folding them or looking
+// them up: by their first two letters and their length.
+type wordFilter struct {
+	bigrams [1 << 16 / 64]uint64 // folded ASCII first two bytes
+	lengths uint64               // byte lengths below 64
+	all     bool                 // a first word the filter cannot describe: let every word through
+}
+
+func (f *wordFilter) add(folded string) {
+	if len(folded) < 2 || len(folded) >= 64 || folded[0] >= utf8.RuneSelf || folded[1] >= utf8.RuneSelf {
+		f.all = true
+		return
+	}
+	b := uint16(folded[0])<<8 | uint16(folded[1])
+	f.bigrams[b/64] |= 1 << (b % 64)
+	f.lengths |= 1 << len(folded)
+}
+
+// maybe says whether w could be the first word of a phrase.
+func (f *wordFilter) maybe(w string) bool {
+	if f.all || len(w) < 2 || w[0] >= utf8.RuneSelf || w[1] >= utf8.RuneSelf {
+		return true
+	}
+	if len(w) >= 64 || f.lengths&(1<<len(w)) == 0 {
+		// an ASCII start can still hide a longer non-ASCII word whose folded length differs
+		for i := 2; i < len(w); i++ {
+			if w[i] >= utf8.RuneSelf {
+				return true
+			}
+		}
+		return false
+	}
+	b := uint16(lowerASCII(w[0]))<<8 | uint16(lowerASCII(w[1]))
+	return f.bigrams[b/64]&(1<<(b%64)) != 0
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
