@@ -179,3 +179,45 @@ func TestFold(t *testing.T) {
 		t.Error("foldEqual of different words")
 	}
 }
+
+func TestContainsFold(t *testing.T) {
+	cases := []struct {
+		text, lit string
+		want      bool
+	}{
+		{"LAST Chance now", "last chance", true},
+		{"the lastchance", "last chance", false},
+		{"", "x", false},
+		{"abc", "", true},
+		{"Lab lAst LAST", "last", true},
+		{"lasT", "last", true},
+		{"las", "last", false},
+		{"\u212aelvin", "kelvin", true}, // Kelvin sign folds to k
+		{"ſale", "sale", true},          // long s folds to s
+		{"Grüße", "grüße", true},
+		{"GRÜSSE", "grüße", false},
+	}
+	for _, c := range cases {
+		lit := foldString(c.lit)
+		fallback := func() []byte { return []byte(foldString(c.text)) }
+		if got := containsFold(c.text, lit, fallback); got != c.want {
+			t.Errorf("containsFold(%q, %q) = %v, want %v", c.text, c.lit, got, c.want)
+		}
+	}
+}
+
+func TestWordFilter(t *testing.T) {
+	var f wordFilter
+	for _, w := range []string{"detox", "northwind", "pour-over", "dish"} {
+		f.add(foldString(w))
+	}
+	for w, want := range map[string]bool{
+		"detox": true, "DETOX": true, "Detox": true, "detoxes": false, "coffee": false, "nothing": false,
+		"nor": false, "Northwind": true, "diſh": true, "\u212anot": true, "a": true,
+		"naïve": true, // non-ASCII of another length: let through, the lookup decides
+	} {
+		if got := f.maybe(w); got != want {
+			t.Errorf("maybe(%q) = %v, want %v", w, got, want)
+		}
+	}
+}
