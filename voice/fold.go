@@ -50,46 +50,14 @@ func appendFold(buf []byte, s string) []byte {
 	return buf
 }
 
-// fold returns s case-folded and whether every rune kept its byte length, so that offsets into the
-// folded text are offsets into s. It does not allocate for text that is already folded ASCII.
-func fold(s string) (string, bool) {
+// foldString returns s case-folded; it does not allocate for text that is already folded ASCII.
+func foldString(s string) string {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c >= utf8.RuneSelf || ('A' <= c && c <= 'Z') {
-			return foldSlow(s)
+			return string(appendFold(make([]byte, 0, len(s)), s))
 		}
 	}
-	return s, true
-}
-
-func foldSlow(s string) (string, bool) {
-	b := make([]byte, 0, len(s))
-	aligned := true
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			b = append(b, c)
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		f := foldRune(r)
-		if r == utf8.RuneError && n == 1 {
-			b = append(b, c) // keep invalid bytes as they are, so offsets stay aligned
-		} else {
-			b = utf8.AppendRune(b, f)
-			aligned = aligned && utf8.RuneLen(f) == n
-		}
-		i += n
-	}
-	return string(b), aligned
-}
-
-func foldString(s string) string {
-	f, _ := fold(s)
-	return f
+	return s
 }
 
 // foldEqual says whether s equals the already folded string folded, ignoring case.

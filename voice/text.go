@@ -48,8 +48,6 @@ type sentence struct {
 	words             int // prose words, as metrics count them
 }
 
-func (d *doc) text() string { return d.t.Value }
-
 // foldedText is the text case-folded, in a buffer reused from text to text.
 func (d *doc) foldedText() []byte {
 	if !d.foldedDone {
