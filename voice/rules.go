@@ -532,20 +532,41 @@ func onChannel(ch string) string {
 	return " on " + ch
 }
 
-// platformLimits adds the built-in check against each channel's hard limit.
+// platformLimits adds the built-in check against each channel's hard limit; channels on the same
+// platform share one finding.
 func (l *linter) platformLimits(out []Match) []Match {
 	d := &l.d
-	for _, ch := range d.t.Channels {
+	chans := d.t.Channels
+	for i, ch := range chans {
 		p := l.e.platform(l.cal, ch)
 		if p.Limit <= 0 || d.upperBound(p) <= p.Limit {
 			continue
 		}
-		if n := d.count(p); n > p.Limit {
-			out = append(out, Match{Rule: PlatformLimit, Level: calendar.Error,
-				Message: fmt.Sprintf("%d %s; %s allows %d (channel %s)", n, p.Unit(), platformName(p), p.Limit, ch),
-				Fix:     fmt.Sprintf("cut at least %d %s", n-p.Limit, p.Unit()),
-				Start:   0, End: len(d.t.Value)})
+		n := d.count(p)
+		if n <= p.Limit {
+			continue
 		}
+		same := []string{ch}
+		seen := false
+		for j, other := range chans {
+			if j != i && l.e.platform(l.cal, other) == p {
+				if j < i {
+					seen = true // reported with the earlier channel
+				}
+				same = append(same, other)
+			}
+		}
+		if seen {
+			continue
+		}
+		where := "channel " + ch
+		if len(same) > 1 {
+			where = "channels " + strings.Join(same, ", ")
+		}
+		out = append(out, Match{Rule: PlatformLimit, Level: calendar.Error,
+			Message: fmt.Sprintf("%d %s; %s allows %d (%s)", n, p.Unit(), platformName(p), p.Limit, where),
+			Fix:     fmt.Sprintf("cut at least %d %s", n-p.Limit, p.Unit()),
+			Start:   0, End: len(d.t.Value)})
 	}
 	return out
 }

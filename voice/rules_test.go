@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/postctl/postctl/calendar"
 )
 
 // matched lints text with e and returns the matched texts of rule id.
@@ -403,6 +404,12 @@ func TestPlatformLimit(t *testing.T) {
 	t1 := Text{Value: text, Channels: []string{"mastodon", "bluesky", "newsletter"}}
 	want := []Match{{Rule: PlatformLimit, Message: "341 graphemes; Bluesky allows 300 (channel bluesky)", Fix: "cut at least 41 graphemes", End: len(text)}}
 	if diff := cmp.Diff(e.LintText(cal, t1), want); diff != "" {
+		t.Errorf("(-got +want):\n%s", diff)
+	}
+	shared := Text{Value: text, Channels: []string{"bluesky", "mastodon", "bsky-de"}}
+	cal.Config.Channels = append(cal.Config.Channels, calendar.Entry[calendar.Channel]{Key: calendar.String{Value: "bsky-de"}, Value: calendar.Channel{Provider: calendar.String{Value: "bluesky"}}})
+	want = []Match{{Rule: PlatformLimit, Message: "341 graphemes; Bluesky allows 300 (channels bluesky, bsky-de)", Fix: "cut at least 41 graphemes", End: len(text)}}
+	if diff := cmp.Diff(e.LintText(cal, shared), want); diff != "" {
 		t.Errorf("(-got +want):\n%s", diff)
 	}
 	long := ""

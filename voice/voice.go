@@ -17,6 +17,10 @@
 //   - {{match}} is the matched text with its whitespace collapsed to single spaces. For length it is
 //     the count, for occurrence min the count, for reading_grade the grade, for sentence_length the
 //     sentence's first words. A require rule has no match, so a {{match}} in its message is an error.
+//   - require with within: the whole match lies in the text's first N graphemes.
+//   - platform-limit names the channel, or all of the text's channels on that platform at once. A
+//     post's main text that every channel overrides is published nowhere, so it has no platform
+//     limit; the other rules still hold for it, on all the post's channels.
 //   - Scope. A rule whose where names channels applies to a text only on those of the text's
 //     channels; a text without channels (a reply template without channels) gets no
 //     channel-scoped rules. require and occurrence min apply to lead texts (Text.Lead) and reply
