@@ -84,13 +84,13 @@ func (k *checker) cadence() {
 func (k *checker) maxPerDay(ch string, limit int, pubs []publication) {
 	for i := 0; i < len(pubs); {
 		j := i
-		for j < len(pubs) && pubs[j].day == pubs[i].day {
+		for j < len(pubs) && pubs[j].post.day == pubs[i].post.day {
 			j++
 		}
-		if d := pubs[i].day; j-i > limit && d >= k.today {
+		if d := pubs[i].post.day; j-i > limit && d >= k.today {
 			for n := i + limit; n < j; n++ {
 				p := pubs[n]
-				if !k.future(p.at) {
+				if !k.future(p.post.Time) {
 					continue
 				}
 				var others []string
@@ -115,8 +115,8 @@ func (k *checker) maxPerDay(ch string, limit int, pubs []publication) {
 func (k *checker) minGap(ch string, gap time.Duration, pubs []publication) {
 	for i := 1; i < len(pubs); i++ {
 		prev, p := pubs[i-1], pubs[i]
-		d := p.at.Sub(prev.at)
-		if d >= gap || !k.future(p.at) {
+		d := p.post.Time.Sub(prev.post.Time)
+		if d >= gap || !k.future(p.post.Time) {
 			continue
 		}
 		when := "at the same time as " + prev.post.ID.Value
@@ -135,10 +135,10 @@ func (k *checker) minPerWeek(ch string, pos calendar.Pos, limit int, pubs []publ
 	counts := map[day]int{}
 	first, last := day(math.MaxInt64), day(math.MinInt64)
 	for _, p := range pubs {
-		if !k.future(p.at) {
+		if !k.future(p.post.Time) {
 			continue
 		}
-		w := p.day.monday()
+		w := p.post.day.monday()
 		counts[w]++
 		first, last = min(first, w), max(last, w)
 	}

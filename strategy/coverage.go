@@ -150,9 +150,9 @@ func weeks(cads []cadence, channels []string, pubs []publication, first, last da
 	counts := map[key]int{}
 	perDay := map[key]int{} // day, channel
 	for _, p := range pubs {
-		if w := p.day.monday(); w >= first.monday() && w <= last {
+		if w := p.post.day.monday(); w >= first.monday() && w <= last {
 			counts[key{w, p.channel}]++
-			perDay[key{p.day, p.channel}]++
+			perDay[key{p.post.day, p.channel}]++
 		}
 	}
 	var out []Week
@@ -228,7 +228,7 @@ func months(st *calendar.Strategy, posts []entry, first, last day, loc *time.Loc
 func emptyDays(pubs []publication, first, last day, loc *time.Location) []DayRange {
 	busy := map[day]bool{}
 	for _, p := range pubs {
-		busy[p.day] = true
+		busy[p.post.day] = true
 	}
 	var out []DayRange
 	for d := first; d <= last; d++ {
@@ -293,7 +293,7 @@ func blackouts(st *calendar.Strategy, pubs []publication, from, to time.Time) []
 		bc := BlackoutCoverage{Name: b.Name.Value, Reason: b.Reason.Value, From: b.From.Value, To: b.To.Value,
 			Start: b.Start, End: b.End}
 		for _, p := range pubs {
-			if !p.at.Before(b.Start) && p.at.Before(b.End) && selects(b, p.post.Post, p.channel) {
+			if !p.post.Time.Before(b.Start) && p.post.Time.Before(b.End) && selects(b, p.post.Post, p.channel) {
 				bc.Held = append(bc.Held, p.post.ID.Value+"@"+p.channel)
 			}
 		}

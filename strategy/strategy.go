@@ -31,8 +31,6 @@ type entry struct {
 type publication struct {
 	post    *entry
 	channel string
-	at      time.Time
-	day     day // local date of at
 }
 
 // day is a civil date in the calendar's time zone, as days since 1970-01-01. Counting in civil
@@ -105,19 +103,19 @@ func scheduled(cal *calendar.Calendar, loc *time.Location) []entry {
 	if cal == nil {
 		return nil
 	}
-	n, total := 0, 0
+	posts := make([]*calendar.Post, 0, len(cal.Posts))
+	total := 0
 	for _, p := range cal.Posts {
 		if p != nil && !p.Draft() && !p.Time.IsZero() {
-			n++
+			posts = append(posts, p)
 			total += len(p.Channels)
 		}
 	}
-	out := make([]entry, 0, n)
+	// Sorting pointers rather than entries: Load may list posts in any order.
+	slices.SortStableFunc(posts, func(a, b *calendar.Post) int { return a.Time.Compare(b.Time) })
+	out := make([]entry, len(posts))
 	names := make([]string, 0, total) // one array backs every entry's channels
-	for _, p := range cal.Posts {
-		if p == nil || p.Draft() || p.Time.IsZero() {
-			continue
-		}
+	for i, p := range posts {
 		local := p.Time.In(loc)
 		y, m, d := local.Date()
 		first := len(names)
@@ -126,9 +124,8 @@ func scheduled(cal *calendar.Calendar, loc *time.Location) []entry {
 				names = append(names, c.Value)
 			}
 		}
-		out = append(out, entry{Post: p, local: local, day: civil(y, m, d), channels: names[first:len(names):len(names)]})
+		out[i] = entry{Post: p, local: local, day: civil(y, m, d), channels: names[first:len(names):len(names)]}
 	}
-	slices.SortStableFunc(out, func(a, b entry) int { return a.Time.Compare(b.Time) })
 	return out
 }
 
@@ -142,7 +139,7 @@ func publications(posts []entry) []publication {
 	for i := range posts {
 		p := &posts[i]
 		for _, c := range p.channels {
-			out = append(out, publication{post: p, channel: c, at: p.Time, day: p.day})
+			out = append(out, publication{post: p, channel: c})
 		}
 	}
 	return out
