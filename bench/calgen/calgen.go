@@ -407,6 +407,10 @@ func (g *gen) post(i int) (string, []byte) {
 			break
 		}
 	}
+	inBlackout := !day.Before(g.blackout) && day.Before(g.blackout.AddDate(0, 0, 3))
+	if inBlackout && p.pillar == "product" {
+		p.pillar = "community" // the blackout holds product posts; a real calendar plans around it
+	}
 	p.topic = pick(r, topics[p.pillar])
 	name := fmt.Sprintf("%s-%s-%05d", date(day), pick(r, slugs), i)
 
@@ -429,7 +433,7 @@ func (g *gen) post(i int) (string, []byte) {
 
 	var tags []string
 	for n := r.IntN(3); n > 0; n-- {
-		if t := pick(r, tagBank); !contains(tags, t) {
+		if t := pick(r, tagBank); !contains(tags, t) && !(inBlackout && t == "promo") {
 			tags = append(tags, t)
 		}
 	}
