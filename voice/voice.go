@@ -32,11 +32,17 @@
 //   - Words for metrics are Word tokens that start with a letter, and placeholders (one syllable);
 //     numbers, links, mentions, hashtags and emoji are not words. Syllables are vowel groups, less a
 //     silent final e, at least one per word.
+//   - caps_word counts words of at least three capital letters and no lower-case letter; letters of
+//     scripts without case (Hebrew, CJK) are not capitals. ‼ counts as two exclamation marks.
+//   - Without suggest, a finding's fix says what to write (substitution, capitalization), the count
+//     and how much to cut or add (length), the grade's inputs (reading_grade), the sentence's words
+//     (sentence_length) or every problem of the link (link).
 //   - http:// links break https_only; a scheme-less www. link does not (the platform picks one).
 //     A link gets at most one finding per rule; its fix names every problem.
 //   - Consistency runs over the texts of one file in file order: the first spelling of a list used
 //     wins, every later use of another spelling of that list is a finding.
-//   - Positions: a finding about a span points at its first character; a finding about a whole
+//   - Positions: a finding about a span points at its first character (for a hashtag's word, the
+//     character after '#'); a finding about a whole
 //     text (require, length, platform-limit, reading_grade, occurrence min) points at the scalar.
 //   - voice.ignore silences the rule's findings in the post's file. An ignore that silences nothing
 //     is a suggestion (voice-ignore); ignoring platform-limit is a warning and has no effect, since
