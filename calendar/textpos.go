@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -27,17 +28,17 @@ func TextPos(src []byte, s String, offset int) Pos {
 		}
 		line := lines[n.Line-1]
 		start := byteIndexOfCol(line, n.Column)
-		if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
-			start++
+		if start >= 0 && n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+			// Decoding the source (escapes, '') up to the closing quote maps every offset; a value
+			// written over several lines has no closing quote on this one.
+			if p, ok := quotedPos(line, start+1, n, s.Value, offset); ok {
+				return p
+			}
+			return foldedPos(lines, n, s.Value, offset, s.Pos)
 		}
-		// Only trust the mapping when the source spells the value exactly (no escapes, no '').
+		// Only trust the mapping when the source spells the value exactly.
 		if start < 0 || start+len(s.Value) > len(line) || line[start:start+len(s.Value)] != s.Value {
 			return foldedPos(lines, n, s.Value, offset, s.Pos) // written over several lines
-		}
-		// An escape (\\ or '') can spell a prefix of the value at other columns: "\\\\" is \\.
-		if n.Style&yaml.DoubleQuotedStyle != 0 && strings.Contains(s.Value, `\`) ||
-			n.Style&yaml.SingleQuotedStyle != 0 && strings.Contains(s.Value, "'") {
-			return s.Pos
 		}
 		return Pos{n.Line, utf8.RuneCountInString(line[:start+offset]) + 1}
 	}
@@ -80,4 +81,61 @@ func byteIndexOfCol(line string, col int) int {
 		i += size
 	}
 	return i
+}
+
+// quotedPos maps an offset in a one-line quoted scalar by decoding its source from after the
+// opening quote: escapes such as \" or \u00e9 in double quotes, '' in single quotes. It succeeds
+// only when the decoded text up to the closing quote is the value, so it never guesses.
+func quotedPos(line string, start int, n *yaml.Node, value string, offset int) (Pos, bool) {
+	double := n.Style&yaml.DoubleQuotedStyle != 0
+	decoded := make([]byte, 0, len(value))
+	col := 0
+	for i := start; i < len(line); {
+		if len(decoded) == offset && col == 0 {
+			col = utf8.RuneCountInString(line[:i]) + 1
+		}
+		c := line[i]
+		switch {
+		case !double && c == '\'' && i+1 < len(line) && line[i+1] == '\'':
+			decoded = append(decoded, '\'')
+			i += 2
+			continue
+		case !double && c == '\'', double && c == '"':
+			return Pos{n.Line, col}, col > 0 && string(decoded) == value
+		case double && c == '\\':
+			r, size, ok := yamlEscape(line[i+1:])
+			if !ok {
+				return Pos{}, false
+			}
+			decoded = utf8.AppendRune(decoded, r)
+			i += 1 + size
+			continue
+		}
+		decoded = append(decoded, c)
+		i++
+	}
+	return Pos{}, false
+}
+
+// yamlEscapes are the one-character escapes of a double-quoted scalar (YAML 1.2, section 5.7).
+var yamlEscapes = map[byte]rune{'0': 0, 'a': 7, 'b': 8, 't': 9, '\t': 9, 'n': 10, 'v': 11, 'f': 12,
+	'r': 13, 'e': 0x1b, ' ': ' ', '"': '"', '/': '/', '\\': '\\', 'N': 0x85, '_': 0xa0, 'L': 0x2028, 'P': 0x2029}
+
+// yamlEscape decodes the escape that follows a backslash.
+func yamlEscape(s string) (r rune, size int, ok bool) {
+	if s == "" {
+		return 0, 0, false
+	}
+	if r, ok := yamlEscapes[s[0]]; ok {
+		return r, 1, true
+	}
+	digits := map[byte]int{'x': 2, 'u': 4, 'U': 8}[s[0]]
+	if digits == 0 || len(s) < 1+digits {
+		return 0, 0, false
+	}
+	v, err := strconv.ParseUint(s[1:1+digits], 16, 32)
+	if err != nil {
+		return 0, 0, false
+	}
+	return rune(v), 1 + digits, true
 }

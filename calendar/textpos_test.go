@@ -83,12 +83,15 @@ func TestTextPos(t *testing.T) {
 		{name: "plain in a list item", src: "items:\n  - text: Hi {{x}}\n", at: "{{x}}", want: Pos{2, 14}},
 		{name: "double-quoted without escapes", src: `text: "Hi {{name}}, thanks"` + "\n", at: "{{name}}", want: Pos{1, 11}},
 		{name: "single-quoted without escapes", src: "text: 'Hi {{name}}'\n", at: "{{name}}", want: Pos{1, 11}},
-		{name: "double-quoted with escapes", src: `text: "Say \"hi\" {{name}}"` + "\n", at: "{{name}}", fallback: true},
-		{name: "double-quoted unicode escape", src: `text: "caf\u00e9 {{x}}"` + "\n", at: "{{x}}", fallback: true},
-		// The value \\ (two backslashes) is also the first two characters of its source.
-		{name: "double-quoted escapes spelling a prefix", src: `text: "a\\\\"` + "\n", at: `\`, fallback: true},
-		{name: "single-quoted with doubled quote", src: "text: 'It''s {{x}}'\n", at: "{{x}}", fallback: true},
-		{name: "single-quoted doubled quote spelling a prefix", src: "text: 'a'''\n", at: "'", fallback: true},
+		// Escapes are decoded from the source, so a column is that of the source that spells it.
+		{name: "double-quoted with escapes", src: `text: "Say \"hi\" {{name}}"` + "\n", at: "{{name}}", want: Pos{1, 19}},
+		{name: "double-quoted unicode escape", src: `text: "caf\u00e9 {{x}}"` + "\n", at: "{{x}}", want: Pos{1, 18}},
+		{name: "double-quoted offset at an escape", src: `text: "caf\u00e9 {{x}}"` + "\n", at: "é", want: Pos{1, 11}},
+		{name: "double-quoted 32-bit escape", src: `text: "\U0001F600 {{x}}"` + "\n", at: "{{x}}", want: Pos{1, 19}},
+		{name: "double-quoted escapes spelling a prefix", src: `text: "a\\\\"` + "\n", at: `\`, want: Pos{1, 9}},
+		{name: "single-quoted with doubled quote", src: "text: 'It''s {{x}}'\n", at: "{{x}}", want: Pos{1, 14}},
+		{name: "single-quoted doubled quote spelling a prefix", src: "text: 'a'''\n", at: "'", want: Pos{1, 9}},
+		{name: "flow mapping, quoted with escapes", src: `{id: x, text: "a\tb {{x}}"}` + "\n", at: "{{x}}", want: Pos{1, 21}},
 		// Folded and multi-line scalars map exactly where rejoining the source lines gives the value.
 		{name: "folded", src: "text: >\n  folded {{x}}\n  more\n", at: "{{x}}", want: Pos{2, 10}},
 		{name: "folded second line", src: "text: >\n  folded\n  more {{x}}\n", at: "{{x}}", want: Pos{3, 8}},
@@ -150,9 +153,25 @@ func checkSpelledAt(t testing.TB, src string, p Pos, value string, offset int) {
 		}
 		return
 	}
+	if p.Col <= len(line) && spelledByEscape(string(line[p.Col-1:]), want) {
+		return
+	}
 	if p.Col > len(line) || line[p.Col-1] != want {
 		t.Errorf("at %d:%d the source has %q, the value has %q", p.Line, p.Col, string(line[min(p.Col-1, len(line)):]), want)
 	}
+}
+
+// spelledByEscape says whether src starts with a quoted scalar's spelling of r: a double-quoted
+// escape or a doubled single quote.
+func spelledByEscape(src string, r rune) bool {
+	if strings.HasPrefix(src, "''") {
+		return r == '\''
+	}
+	if !strings.HasPrefix(src, `\`) {
+		return false
+	}
+	got, _, ok := yamlEscape(src[1:])
+	return ok && got == r
 }
 
 func TestTextPosOutOfRange(t *testing.T) {

@@ -52,10 +52,10 @@ func TestPositions(t *testing.T) {
 		"posts/p.yaml:5:14: error: 'detox' is a health claim [no-detox]",
 		"posts/p.yaml:5:32: error: 'detox' is a health claim [no-detox]",
 		"posts/p.yaml:9:7: error: 'detox' is a health claim [no-detox]",
-		"posts/p.yaml:10:5: error: 'detox' is a health claim [no-detox]", // escapes: the scalar's start
+		"posts/p.yaml:10:15: error: 'detox' is a health claim [no-detox]", // after an escaped quote
 		"posts/p.yaml:11:13: error: 'detox' is a health claim [no-detox]",
 		"posts/p.yaml:12:11: error: 'detox' is a health claim [no-detox]",
-		"posts/p.yaml:13:5: error: 'detox' is a health claim [no-detox]", // '' escapes: the scalar's start
+		"posts/p.yaml:13:24: error: 'detox' is a health claim [no-detox]", // after doubled quotes
 		"posts/p.yaml:15:16: error: 'detox' is a health claim [no-detox]",
 	}
 	if diff := cmp.Diff(got, want); diff != "" {
