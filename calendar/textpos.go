@@ -84,8 +84,9 @@ func byteIndexOfCol(line string, col int) int {
 }
 
 // quotedPos maps an offset in a one-line quoted scalar by decoding its source from after the
-// opening quote: escapes such as \" or \u00e9 in double quotes, ” in single quotes. It succeeds
-// only when the decoded text up to the closing quote is the value, so it never guesses.
+// opening quote: escapes such as \" or \u00e9 in double quotes, a doubled quote in single
+// quotes. It succeeds only when the decoded text up to the closing quote is the value, so it
+// never guesses.
 func quotedPos(line string, start int, n *yaml.Node, value string, offset int) (Pos, bool) {
 	double := n.Style&yaml.DoubleQuotedStyle != 0
 	decoded := make([]byte, 0, len(value))
