@@ -19,6 +19,8 @@ type DirFS struct {
 	root *os.Root
 	mu   sync.Mutex
 	dirs map[string]*os.Root
+
+	dirFiles map[string]*os.File // directories opened for readFast (Linux)
 }
 
 // OpenDir opens dir as a calendar file system. Close it when done.
@@ -39,7 +41,10 @@ func (d *DirFS) Close() error {
 			r.Close()
 		}
 	}
-	d.dirs = nil
+	for _, f := range d.dirFiles {
+		f.Close()
+	}
+	d.dirs, d.dirFiles = nil, nil
 	return d.root.Close()
 }
 
@@ -102,6 +107,11 @@ func inRoot[T any](d *DirFS, op, name string, call func(*os.Root, string) (T, er
 }
 
 func (d *DirFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	if fs.ValidPath(name) {
+		if entries, ok := d.readDirFast(name); ok {
+			return entries, nil
+		}
+	}
 	return fs.ReadDir(d.root.FS(), name)
 }
 

@@ -20,6 +20,11 @@ import (
 const MaxFileSize = 1 << 20
 
 func readLimited(fsys fs.FS, name string) ([]byte, error) {
+	if d, ok := fsys.(*DirFS); ok {
+		if src, ok := d.readFast(name, MaxFileSize+1); ok && len(src) <= MaxFileSize {
+			return src, nil
+		}
+	}
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read: %s", plainError(err))
