@@ -511,9 +511,9 @@ func (l *linter) length(out []Match, r *rule) []Match {
 		fix := ""
 		switch {
 		case r.max != nil && float64(n) > *r.max:
-			fix = fmt.Sprintf("%d %s%s; cut %s", n, p.Unit(), onChannel(channel), num(float64(n)-*r.max))
+			fix = fmt.Sprintf("%s%s; cut %s", counted(n, p), onChannel(channel), num(float64(n)-*r.max))
 		case r.min != nil && float64(n) < *r.min:
-			fix = fmt.Sprintf("%d %s%s; add %s", n, p.Unit(), onChannel(channel), num(*r.min-float64(n)))
+			fix = fmt.Sprintf("%s%s; add %s", counted(n, p), onChannel(channel), num(*r.min-float64(n)))
 		default:
 			return
 		}
@@ -564,11 +564,19 @@ func (l *linter) platformLimits(out []Match) []Match {
 			where = "channels " + strings.Join(same, ", ")
 		}
 		out = append(out, Match{Rule: PlatformLimit, Level: calendar.Error,
-			Message: fmt.Sprintf("%d %s; %s allows %d (%s)", n, p.Unit(), platformName(p), p.Limit, where),
-			Fix:     fmt.Sprintf("cut at least %d %s", n-p.Limit, p.Unit()),
+			Message: fmt.Sprintf("%s; %s allows %d (%s)", counted(n, p), platformName(p), p.Limit, where),
+			Fix:     "cut at least " + counted(n-p.Limit, p),
 			Start:   0, End: len(d.t.Value)})
 	}
 	return out
+}
+
+// counted is n in the platform's unit: "1 grapheme", "41 graphemes".
+func counted(n int, p social.Platform) string {
+	if n == 1 {
+		return "1 " + strings.TrimSuffix(p.Unit(), "s")
+	}
+	return fmt.Sprintf("%d %s", n, p.Unit())
 }
 
 func platformName(p social.Platform) string {
