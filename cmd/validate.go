@@ -26,6 +26,12 @@ func newValidateCmd(f *Factory, g *globalOptions) *cobra.Command {
 (channels, pillars, campaigns, playbooks, reply templates), times (including daylight saving gaps
 and overlaps), media files and alt text, reply placeholders, and secrets committed by mistake.
 
+It lints every post, override, thread item, reply template and holding statement against the
+brand-voice rules of voice.yaml and each channel's platform limit (Mastodon 500 characters with
+links counted as 23, Bluesky 300 graphemes), and checks upcoming publications against
+strategy.yaml: cadence, pillar mix per month, campaign dates, blackouts and posting windows.
+Publications before now (--now) are history and are not held to the strategy.
+
 Every finding is reported with its file:line:col, all of them in one run. Exit 0 when valid
 (warnings allowed unless --strict), 1 when invalid, 4 on a usage error.`,
 		Example: `  postctl validate
