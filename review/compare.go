@@ -1,0 +1,382 @@
+package review
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/postctl/postctl/calendar"
+	"github.com/postctl/postctl/schema"
+	"github.com/postctl/postctl/social"
+	"github.com/postctl/postctl/strategy"
+	"github.com/postctl/postctl/voice"
+)
+
+// compare loads both sides of the changed files and fills in the review.
+func (rv *Review) compare(changes map[string]*fileChange, baseFS, headFS fs.FS, headList func(skip func(string) bool) ([]string, error)) error {
+	var touchedBase, touchedHead []string
+	touched := map[string]bool{} // head paths
+	for p, c := range changes {
+		st := "modified"
+		switch {
+		case c.base == plumbing.ZeroHash:
+			st = "added"
+		case c.head == plumbing.ZeroHash:
+			st = "deleted"
+		}
+		rv.Files = append(rv.Files, File{Path: p, Status: st})
+		if c.base != plumbing.ZeroHash {
+			touchedBase = append(touchedBase, p)
+		}
+		if c.head != plumbing.ZeroHash {
+			touchedHead = append(touchedHead, p)
+			touched[p] = true
+		}
+	}
+	sort.Slice(rv.Files, func(i, j int) bool { return rv.Files[i].Path < rv.Files[j].Path })
+	changed := func(name string) bool { return changes[name] != nil }
+
+	baseCal, _, err := calendar.LoadFiles(baseFS, touchedBase)
+	if errors.Is(err, calendar.ErrNotCalendar) {
+		baseCal, err = nil, nil // the calendar is new: everything is added
+	}
+	if err != nil {
+		return fmt.Errorf("read the merge base: %w", err)
+	}
+	full := changed("calendar.yaml") || changed("strategy.yaml") || changed("voice.yaml")
+	var headCal *calendar.Calendar
+	var headFindings calendar.Findings
+	if full {
+		headCal, headFindings, err = calendar.Load(headFS)
+	} else {
+		headCal, headFindings, err = rv.loadHead(headFS, baseCal, touchedHead, headList)
+	}
+	if err != nil {
+		return fmt.Errorf("read the head: %w", err)
+	}
+	rv.Location = headCal.Location
+	if rv.Location == nil {
+		rv.Location = time.UTC
+	}
+
+	rv.posts(baseCal, headCal, touched)
+	rv.named(baseCal, headCal, changes)
+
+	// Findings in scope.
+	all := changed("calendar.yaml")
+	var out calendar.Findings
+	for _, f := range headFindings {
+		if all || touched[f.File] {
+			out = append(out, f)
+		}
+	}
+	allVoice := all || changed("voice.yaml")
+	for _, f := range voice.Check(headCal) {
+		if allVoice || touched[f.File] {
+			out = append(out, f)
+		}
+	}
+	allStrategy := all || changed("strategy.yaml")
+	periods := rv.periods(baseCal, headCal, touched)
+	for _, f := range strategy.Check(headCal, rv.Now) {
+		if allStrategy || touched[f.File] || periods.covers(f, headCal) {
+			out = append(out, f)
+		}
+	}
+	out = append(out, rv.soon(headCal)...)
+	out.Sort()
+	rv.Findings = dedupe(out)
+	return nil
+}
+
+func dedupe(fs calendar.Findings) calendar.Findings {
+	out := fs[:0]
+	for i, f := range fs {
+		if i > 0 && f == fs[i-1] {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// loadHead loads the head's root files, the touched files, every playbook and reply template, and
+// the posts around the touched ones that the strategy checks need.
+func (rv *Review) loadHead(headFS fs.FS, baseCal *calendar.Calendar, touchedHead []string, headList func(skip func(string) bool) ([]string, error)) (*calendar.Calendar, calendar.Findings, error) {
+	first, _, err := calendar.LoadFiles(headFS, touchedHead)
+	if err != nil {
+		return nil, nil, err
+	}
+	months := map[int]bool{}
+	addTime := func(t time.Time, loc *time.Location) {
+		if t.IsZero() {
+			return
+		}
+		m := monthIndex(t.In(loc))
+		for d := -1; d <= 1; d++ {
+			months[m+d] = true
+		}
+	}
+	loc := first.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	for _, p := range first.Posts {
+		addTime(p.Time, loc)
+	}
+	if baseCal != nil {
+		for _, p := range baseCal.Posts {
+			addTime(p.Time, loc)
+		}
+	}
+	needPosts := first.Strategy != nil && (len(first.Strategy.Cadence) > 0 || len(first.Strategy.Pillars) > 0) && len(months) > 0
+	skip := func(dir string) bool {
+		if !strings.HasPrefix(dir, "posts/") {
+			return false
+		}
+		if !needPosts {
+			return true
+		}
+		m, ok := pathMonth(dir)
+		return ok && !months[m]
+	}
+	list, err := headList(skip)
+	if err != nil {
+		return nil, nil, err
+	}
+	paths := append([]string(nil), touchedHead...)
+	for _, p := range list {
+		kind, ok := calendar.KindOf(p)
+		if !ok {
+			continue
+		}
+		switch kind {
+		case schema.Playbook, schema.Reply:
+			paths = append(paths, p)
+		case schema.Post:
+			if !needPosts {
+				continue
+			}
+			if m, ok := pathMonth(p); !ok || months[m] {
+				paths = append(paths, p)
+			}
+		}
+	}
+	return calendar.LoadFiles(headFS, paths)
+}
+
+func monthIndex(t time.Time) int { return t.Year()*12 + int(t.Month()) - 1 }
+
+// pathMonth finds a month in a post's path: posts/2026/12/…, posts/2026-12/…, posts/2026-12-01-x.yaml.
+// A post's path is taken to name the month it publishes in, give or take one: the strategy context
+// of a review reads the posts of the touched months and the months either side, and every post
+// whose path names no month.
+func pathMonth(p string) (int, bool) {
+	parts := strings.Split(p, "/")
+	for i, part := range parts {
+		y, ok := year(part)
+		if !ok {
+			continue
+		}
+		rest := part[4:]
+		if len(rest) >= 3 && (rest[0] == '-' || rest[0] == '_' || rest[0] == '.') {
+			if m, ok := monthNum(rest[1:3]); ok && (len(rest) == 3 || !isDigit(rest[3])) {
+				return y*12 + m - 1, true
+			}
+		}
+		if rest == "" && i+1 < len(parts) {
+			next := parts[i+1]
+			if len(next) >= 2 {
+				if m, ok := monthNum(next[:2]); ok && (len(next) == 2 || !isDigit(next[2])) {
+					return y*12 + m - 1, true
+				}
+			}
+		}
+	}
+	return 0, false
+}
+
+func year(s string) (int, bool) {
+	if len(s) < 4 || (len(s) > 4 && isDigit(s[4])) {
+		return 0, false
+	}
+	y := 0
+	for i := 0; i < 4; i++ {
+		if !isDigit(s[i]) {
+			return 0, false
+		}
+		y = y*10 + int(s[i]-'0')
+	}
+	return y, y >= 1970 && y < 3000
+}
+
+func monthNum(s string) (int, bool) {
+	if !isDigit(s[0]) || !isDigit(s[1]) {
+		return 0, false
+	}
+	m := int(s[0]-'0')*10 + int(s[1]-'0')
+	return m, m >= 1 && m <= 12
+}
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+// posts pairs the base and head posts of the touched files by id.
+func (rv *Review) posts(baseCal, headCal *calendar.Calendar, touched map[string]bool) {
+	basePosts := map[string]*calendar.Post{}
+	var baseOrder []string
+	if baseCal != nil {
+		for _, p := range baseCal.Posts {
+			if _, dup := basePosts[p.ID.Value]; !dup {
+				basePosts[p.ID.Value] = p
+				baseOrder = append(baseOrder, p.ID.Value)
+			}
+		}
+	}
+	used := map[string]bool{}
+	var heads []*calendar.Post
+	for _, p := range headCal.Posts {
+		if touched[p.File] {
+			heads = append(heads, p)
+		}
+	}
+	sort.SliceStable(heads, func(i, j int) bool { return heads[i].File < heads[j].File })
+	// First the same ids, so that a moved_from naming an id that still exists does not take it.
+	match := map[*calendar.Post]*calendar.Post{}
+	for _, h := range heads {
+		if b := basePosts[h.ID.Value]; b != nil && !used[h.ID.Value] {
+			match[h] = b
+			used[h.ID.Value] = true
+		}
+	}
+	for _, h := range heads {
+		if match[h] != nil || !h.MovedFrom.Set {
+			continue
+		}
+		if b := basePosts[h.MovedFrom.Value]; b != nil && !used[h.MovedFrom.Value] {
+			match[h] = b
+			used[h.MovedFrom.Value] = true
+		}
+	}
+	for _, h := range heads {
+		b := match[h]
+		pc := PostChange{ID: h.ID.Value, File: h.File, Time: h.Time, Draft: h.Draft()}
+		pc.Line, pc.Col = at(h.PublishAt)
+		switch {
+		case b == nil:
+			pc.Kind = Added
+		case b.ID.Value != h.ID.Value || b.File != h.File:
+			pc.Kind = Moved
+			if b.ID.Value != h.ID.Value {
+				pc.FromID = b.ID.Value
+			}
+			if b.File != h.File {
+				pc.FromFile = b.File
+			}
+			pc.Fields = diffPost(b, h)
+		default:
+			pc.Kind = Changed
+			pc.Fields = diffPost(b, h)
+			if len(pc.Fields) == 0 {
+				continue // reformatted or comments only: nothing to review
+			}
+		}
+		pc.Preview = previews(headCal, h)
+		switch pc.Kind {
+		case Added:
+			rv.Added = append(rv.Added, pc)
+		case Moved:
+			rv.Moved = append(rv.Moved, pc)
+		default:
+			rv.Changed = append(rv.Changed, pc)
+		}
+	}
+	for _, id := range baseOrder {
+		if used[id] {
+			continue
+		}
+		b := basePosts[id]
+		pc := PostChange{Kind: Removed, ID: id, File: b.File, Time: b.Time, Draft: b.Draft()}
+		pc.Line, pc.Col = at(b.PublishAt)
+		rv.Removed = append(rv.Removed, pc)
+	}
+	byTime := func(list []PostChange) {
+		sort.SliceStable(list, func(i, j int) bool {
+			if !list[i].Time.Equal(list[j].Time) {
+				return list[i].Time.Before(list[j].Time)
+			}
+			return list[i].ID < list[j].ID
+		})
+	}
+	byTime(rv.Added)
+	byTime(rv.Changed)
+	byTime(rv.Moved)
+	byTime(rv.Removed)
+}
+
+func at(s calendar.String) (int, int) {
+	if s.Pos.Line == 0 {
+		return 1, 1
+	}
+	return s.Pos.Line, s.Pos.Col
+}
+
+// previews shows the post as each of its channels would publish it.
+func previews(cal *calendar.Calendar, p *calendar.Post) []Preview {
+	var out []Preview
+	seen := map[string]bool{}
+	for _, ch := range p.Channels {
+		if ch.Value == "" || seen[ch.Value] {
+			continue
+		}
+		seen[ch.Value] = true
+		c, _ := cal.Channel(ch.Value)
+		pl := social.For(c)
+		text := p.TextFor(ch.Value).Value
+		pv := Preview{Channel: ch.Value, Platform: pl.Name, Text: text, Length: pl.Count(text), Limit: pl.Limit, Unit: pl.Unit()}
+		for _, t := range p.Thread {
+			pv.Thread = append(pv.Thread, ThreadPreview{Text: t.Text.Value, Length: pl.Count(t.Text.Value)})
+		}
+		out = append(out, pv)
+	}
+	return out
+}
+
+// soon warns about every added, changed or moved post that would publish within Soon of now.
+func (rv *Review) soon(headCal *calendar.Calendar) calendar.Findings {
+	var out calendar.Findings
+	for _, list := range [][]PostChange{rv.Added, rv.Changed, rv.Moved} {
+		for _, pc := range list {
+			if pc.Draft || pc.Time.IsZero() || pc.Time.After(rv.Now.Add(Soon)) {
+				continue
+			}
+			u := Upcoming{ID: pc.ID, File: pc.File, Time: pc.Time, Until: pc.Time.Sub(rv.Now), Past: !pc.Time.After(rv.Now)}
+			rv.Upcoming = append(rv.Upcoming, u)
+			when := pc.Time.In(rv.Location).Format("2006-01-02 15:04 MST")
+			msg := fmt.Sprintf("publishes at %s, in %s: within 24 hours of merging this change", when, human(u.Until))
+			if u.Past {
+				msg = fmt.Sprintf("publish_at %s has passed: this post would publish as soon as this change merges", when)
+			}
+			out = append(out, calendar.Finding{File: pc.File, Line: pc.Line, Col: pc.Col, Rule: RuleSoon, Level: calendar.Warning, Message: msg})
+		}
+	}
+	sort.SliceStable(rv.Upcoming, func(i, j int) bool { return rv.Upcoming[i].Time.Before(rv.Upcoming[j].Time) })
+	return out
+}
+
+// human shows a duration in hours and minutes: 3h20m, 45m.
+func human(d time.Duration) string {
+	d = d.Round(time.Minute)
+	h, m := int(d.Hours()), int(d.Minutes())%60
+	switch {
+	case h == 0:
+		return fmt.Sprintf("%dm", m)
+	case m == 0:
+		return fmt.Sprintf("%dh", h)
+	}
+	return fmt.Sprintf("%dh%02dm", h, m)
+}
