@@ -112,38 +112,39 @@ func (rv *Review) loadHead(headFS fs.FS, baseCal *calendar.Calendar, touchedHead
 	if err != nil {
 		return nil, nil, err
 	}
-	months := map[int]bool{}
-	addTime := func(t time.Time, loc *time.Location) {
-		if t.IsZero() {
-			return
-		}
-		m := monthIndex(t.In(loc))
-		for d := -1; d <= 1; d++ {
-			months[m+d] = true
-		}
-	}
+	months := map[int]bool{} // touched months, as year*12 + month-1
 	loc := first.Location
 	if loc == nil {
 		loc = time.UTC
 	}
+	addTime := func(t time.Time) {
+		if !t.IsZero() {
+			months[monthIndex(t.In(loc))] = true
+		}
+	}
 	for _, p := range first.Posts {
-		addTime(p.Time, loc)
+		addTime(p.Time)
 	}
 	if baseCal != nil {
 		for _, p := range baseCal.Posts {
-			addTime(p.Time, loc)
+			addTime(p.Time)
 		}
 	}
 	needPosts := first.Strategy != nil && (len(first.Strategy.Cadence) > 0 || len(first.Strategy.Pillars) > 0) && len(months) > 0
+	inContext := func(p string) bool {
+		if d, ok := pathDay(p); ok {
+			return months[monthIndex(d)] || months[monthIndex(d.AddDate(0, 0, 7))] || months[monthIndex(d.AddDate(0, 0, -7))]
+		}
+		if m, ok := pathMonth(p); ok {
+			return months[m-1] || months[m] || months[m+1]
+		}
+		return true
+	}
 	skip := func(dir string) bool {
 		if !strings.HasPrefix(dir, "posts/") {
 			return false
 		}
-		if !needPosts {
-			return true
-		}
-		m, ok := pathMonth(dir)
-		return ok && !months[m]
+		return !needPosts || !inContext(dir)
 	}
 	list, err := headList(skip)
 	if err != nil {
@@ -159,10 +160,7 @@ func (rv *Review) loadHead(headFS fs.FS, baseCal *calendar.Calendar, touchedHead
 		case schema.Playbook, schema.Reply:
 			paths = append(paths, p)
 		case schema.Post:
-			if !needPosts {
-				continue
-			}
-			if m, ok := pathMonth(p); !ok || months[m] {
+			if needPosts && inContext(p) {
 				paths = append(paths, p)
 			}
 		}
@@ -172,10 +170,16 @@ func (rv *Review) loadHead(headFS fs.FS, baseCal *calendar.Calendar, touchedHead
 
 func monthIndex(t time.Time) int { return t.Year()*12 + int(t.Month()) - 1 }
 
+// The strategy context of a review: the posts that share a day, week or month with a touched post
+// and the neighbours that min_gap compares it with. Posts are not parsed to find them: a post's
+// path is taken to name when it publishes (calgen and examples/ file posts as
+// posts/2026-12/2026-12-05-x.yaml; posts/2026/12/05/… works too). A path with a date picks the
+// posts of the touched months and of the week either side of them; a path with only a month, the
+// touched months and the months either side; a path without a date is always read. A post filed
+// under a month it does not publish in (give or take those margins) is missed as context, and
+// min_per_week judges a touched week only when the context has posts in weeks before and after it.
+
 // pathMonth finds a month in a post's path: posts/2026/12/…, posts/2026-12/…, posts/2026-12-01-x.yaml.
-// A post's path is taken to name the month it publishes in, give or take one: the strategy context
-// of a review reads the posts of the touched months and the months either side, and every post
-// whose path names no month.
 func pathMonth(p string) (int, bool) {
 	parts := strings.Split(p, "/")
 	for i, part := range parts {
@@ -199,6 +203,29 @@ func pathMonth(p string) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// pathDay finds a date in a post's path: a name that starts with 2026-12-05 (or 2026_12_05), or
+// directories 2026/12/05.
+func pathDay(p string) (time.Time, bool) {
+	parts := strings.Split(p, "/")
+	for i, part := range parts {
+		if len(part) >= 10 {
+			if t, err := time.Parse("2006-01-02", strings.NewReplacer("_", "-", ".", "-").Replace(part[:10])); err == nil &&
+				(len(part) == 10 || !isDigit(part[10])) {
+				return t, true
+			}
+		}
+		if _, ok := year(part); ok && len(part) == 4 && i+2 < len(parts) {
+			next, last := parts[i+1], parts[i+2]
+			if len(next) == 2 && len(last) >= 2 && (len(last) == 2 || !isDigit(last[2])) {
+				if t, err := time.Parse("2006-01-02", part+"-"+next+"-"+last[:2]); err == nil {
+					return t, true
+				}
+			}
+		}
+	}
+	return time.Time{}, false
 }
 
 func year(s string) (int, bool) {

@@ -207,7 +207,7 @@ func Run(opts Options) (*Review, error) {
 		}
 		return nil, err
 	}
-	bases, err := base.MergeBase(head)
+	bases, err := mergeBase(r.repo, base, head)
 	if err != nil {
 		return nil, fmt.Errorf("find the merge base of %s and %s: %w", opts.Base, headRev, err)
 	}
@@ -251,15 +251,21 @@ func Run(opts Options) (*Review, error) {
 		}
 		headList = func(func(string) bool) ([]string, error) { return work, nil }
 	} else {
-		headFS, err = r.treeFS(head)
+		tfs, err := r.treeFS(head)
 		if err != nil {
 			return nil, err
 		}
+		known := newKnownFS(r.repo, tfs, head.Committer.When)
+		for p, c := range changes {
+			known.add(map[string]plumbing.Hash{p: c.head})
+		}
+		headFS = known
 		headList = func(skip func(string) bool) ([]string, error) {
 			files, err := treeFiles(r.repo, headTree, skip)
 			if err != nil {
 				return nil, err
 			}
+			known.add(files)
 			out := make([]string, 0, len(files))
 			for p := range files {
 				out = append(out, p)
@@ -267,9 +273,13 @@ func Run(opts Options) (*Review, error) {
 			return out, nil
 		}
 	}
-	baseFS, err := r.treeFS(mb)
+	tfs, err := r.treeFS(mb)
 	if err != nil {
 		return nil, err
+	}
+	baseFS := newKnownFS(r.repo, tfs, mb.Committer.When)
+	for p, c := range changes {
+		baseFS.add(map[string]plumbing.Hash{p: c.base})
 	}
 	if err := rv.compare(changes, baseFS, headFS, headList); err != nil {
 		return nil, err

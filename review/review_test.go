@@ -428,3 +428,25 @@ func TestPathMonth(t *testing.T) {
 		}
 	}
 }
+
+func TestMergeBaseMatchesGoGit(t *testing.T) {
+	r, first, feature, mainTip := buildFeature(t, "")
+	r.checkout("feature")
+	r.write("posts/2026-12/later.yaml", "publish_at: 2026-12-20T10:00\nchannels: [bluesky]\ntext: Later.\n")
+	later := r.commit("later on feature")
+	for _, pair := range [][2]plumbing.Hash{{mainTip, feature}, {feature, mainTip}, {first, later}, {later, feature}, {mainTip, mainTip}} {
+		a, _ := r.repo.CommitObject(pair[0])
+		b, _ := r.repo.CommitObject(pair[1])
+		got, err := mergeBase(r.repo, a, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := a.MergeBase(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || len(want) != 1 || got[0].Hash != want[0].Hash {
+			t.Errorf("mergeBase(%s, %s) = %v, go-git says %v", pair[0], pair[1], got, want)
+		}
+	}
+}
