@@ -1,0 +1,90 @@
+package view
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/postctl/postctl/calendar"
+	"github.com/postctl/postctl/review"
+)
+
+func sampleReview(posts int) *review.Review {
+	at := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	r := &review.Review{
+		Base: review.Side{Rev: "main", Commit: "1111111111"}, Head: review.Side{Rev: "feature", Commit: "2222222222"},
+		MergeBase: "3333333333", Prefix: "cal", Now: at.Add(-20 * time.Hour), Location: time.UTC,
+		Findings: calendar.Findings{{File: "posts/a.yaml", Line: 3, Col: 9, Rule: "no-hype", Level: calendar.Warning, Message: "Avoid hype."}},
+		Upcoming: []review.Upcoming{{ID: "a", File: "posts/a.yaml", Time: at, Until: 20 * time.Hour}},
+		Rules:    []review.NamedChange{{ID: "no-hype", File: "voice.yaml", Change: "changed", Keys: []string{"tokens"}}},
+	}
+	long := strings.Repeat("A long text for the comment budget. ", 40)
+	for i := range posts {
+		r.Added = append(r.Added, review.PostChange{Kind: review.Added, ID: fmt.Sprintf("p%d", i), File: fmt.Sprintf("posts/p%d.yaml", i), Time: at,
+			Preview: []review.Preview{{Channel: "mastodon", Platform: "mastodon", Text: long, Length: 1440, Limit: 500, Unit: "characters"}}})
+	}
+	r.Changed = []review.PostChange{{Kind: review.Changed, ID: "a", File: "posts/a.yaml", Time: at,
+		Fields:  []review.FieldChange{{Field: "text", Before: "Old ```code```.", After: "New."}},
+		Preview: []review.Preview{{Channel: "bluesky", Platform: "bluesky", Text: "New.", Length: 4, Limit: 300, Unit: "graphemes"}}}}
+	return r
+}
+
+func TestReviewMarkdownLimit(t *testing.T) {
+	for _, n := range []int{1, 200} {
+		md := ReviewMarkdown(ReviewView{Review: sampleReview(n)})
+		if !strings.HasPrefix(md, ReviewMarker+"\n") {
+			t.Errorf("%d posts: the comment does not start with the marker", n)
+		}
+		if len(md) > MaxCommentLength {
+			t.Errorf("%d posts: %d characters, over GitHub's limit", n, len(md))
+		}
+		if n == 200 && !strings.Contains(md, "more posts not shown here") {
+			t.Errorf("200 posts: no summary of the posts left out")
+		}
+		if n == 1 && !strings.Contains(md, "````diff") {
+			t.Errorf("%d posts: a text with a code fence needs a longer fence", n)
+		}
+		if strings.Index(md, "[!WARNING]") > strings.Index(md, "#### Posts") {
+			t.Errorf("%d posts: the 24-hour warning is not near the top", n)
+		}
+	}
+}
+
+func TestReviewGitHubAndJSON(t *testing.T) {
+	var out bytes.Buffer
+	v := ReviewView{Review: sampleReview(1)}
+	if err := RenderReview(&Streams{Out: &out}, "github", v); err != nil {
+		t.Fatal(err)
+	}
+	want := "::warning file=cal/posts/a.yaml,line=3,col=9,title=postctl no-hype::Avoid hype.\n" +
+		"2 posts: 1 added, 1 changed; 1 voice rule changed; 0 errors, 1 warning.\n"
+	if diff := cmp.Diff(out.String(), want); diff != "" {
+		t.Errorf("github (-got +want):\n%s", diff)
+	}
+	out.Reset()
+	if err := RenderReview(&Streams{Out: &out}, "json", v); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		FormatVersion string `json:"format_version"`
+		Valid         bool
+		Posts         []struct {
+			Change, ID string
+			Previews   []struct{ Over bool }
+		}
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.FormatVersion != FormatVersion || !doc.Valid || len(doc.Posts) != 2 || !doc.Posts[0].Previews[0].Over {
+		t.Errorf("json: %+v", doc)
+	}
+	if !(ReviewView{Review: v.Review, Strict: true}).Review.Failed(true) {
+		t.Error("a warning does not fail with strict")
+	}
+}
