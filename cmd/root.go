@@ -126,6 +126,7 @@ retry), 4 usage error.`,
 		newVersionCmd(f, g),
 		newRepliesCmd(f, g),
 		newReportCmd(f, g),
+		newReviewCmd(f, g),
 	)
 	return root
 }

@@ -53,7 +53,7 @@ func openRepo(dir string) (*repoInfo, error) {
 	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
 	if err != nil {
 		if errors.Is(err, git.ErrRepositoryNotExists) {
-			return nil, fmt.Errorf("%s is not in a git repository (review compares git revisions): %w", dir, ErrNotRepository)
+			return nil, fmt.Errorf("%w: %s (review compares git revisions; run it inside a clone)", ErrNotRepository, dir)
 		}
 		return nil, fmt.Errorf("open the git repository of %s: %w", dir, err)
 	}
