@@ -3,6 +3,8 @@ package cmd
 import (
 	"errors"
 	"strings"
+
+	"github.com/postctl/postctl/state"
 )
 
 // Exit codes, the same for every command (see the product contract).
@@ -33,6 +35,8 @@ func exitCode(err error) int {
 		return exitOK
 	case errors.As(err, &ue), isCobraUsage(err):
 		return exitUsage
+	case errors.Is(err, state.ErrConflict):
+		return exitConflict
 	}
 	return exitFailed
 }

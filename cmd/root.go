@@ -127,6 +127,8 @@ retry), 4 usage error.`,
 		newRepliesCmd(f, g),
 		newReportCmd(f, g),
 		newReviewCmd(f, g),
+		newStateCmd(f, g),
+		newUnlockCmd(f, g),
 	)
 	return root
 }

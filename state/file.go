@@ -41,26 +41,28 @@ func Open(cal *calendar.Calendar, dir string) (*File, error) {
 	if cal == nil || cal.Config == nil {
 		return nil, errors.New("calendar.yaml cannot be read, so where the state is kept is unknown: run postctl validate")
 	}
+	if dir == "" {
+		dir = "."
+	}
+	where := func(pos calendar.Pos) string {
+		return fmt.Sprintf("%s:%d:%d", filepath.Join(dir, "calendar.yaml"), pos.Line, pos.Col)
+	}
 	st := cal.Config.State
 	switch st.Backend.Value {
 	case "", "file":
 	case "git":
-		return nil, fmt.Errorf("calendar.yaml:%d:%d: the git state backend is not available yet: use backend: file", st.Backend.Pos.Line, st.Backend.Pos.Col)
+		return nil, fmt.Errorf("%s: the git state backend is not available yet: use backend: file", where(st.Backend.Pos))
 	default:
-		return nil, fmt.Errorf("calendar.yaml:%d:%d: unknown state backend %q: use file or git", st.Backend.Pos.Line, st.Backend.Pos.Col, st.Backend.Value)
+		return nil, fmt.Errorf("%s: unknown state backend %q: use file or git", where(st.Backend.Pos), st.Backend.Value)
 	}
 	p := DefaultPath
 	if st.Path.Set {
 		p = st.Path.Value
 		clean := path.Clean(p)
 		if p == "" || !filepath.IsLocal(filepath.FromSlash(clean)) || strings.Contains(p, `\`) || clean == "." {
-			return nil, fmt.Errorf("calendar.yaml:%d:%d: state path %q must be a file inside the calendar directory, such as %s",
-				st.Path.Pos.Line, st.Path.Pos.Col, p, DefaultPath)
+			return nil, fmt.Errorf("%s: state path %q must be a file inside the calendar directory, such as %s", where(st.Path.Pos), p, DefaultPath)
 		}
 		p = clean
-	}
-	if dir == "" {
-		dir = "."
 	}
 	return &File{FS: dir, Path: p}, nil
 }

@@ -489,11 +489,11 @@ func TestOpen(t *testing.T) {
 	}{
 		{"", "", &File{FS: "cal", Path: ".postctl/state.json"}, ""},
 		{"file", "state/./prod.json", &File{FS: "cal", Path: "state/prod.json"}, ""},
-		{"git", "", nil, "calendar.yaml:9:12: the git state backend is not available yet: use backend: file"},
-		{"s3", "", nil, `calendar.yaml:9:12: unknown state backend "s3": use file or git`},
-		{"file", "../state.json", nil, `calendar.yaml:10:9: state path "../state.json" must be a file inside the calendar directory, such as .postctl/state.json`},
-		{"file", "/var/state.json", nil, `calendar.yaml:10:9: state path "/var/state.json" must be a file inside the calendar directory, such as .postctl/state.json`},
-		{"file", ".", nil, `calendar.yaml:10:9: state path "." must be a file inside the calendar directory, such as .postctl/state.json`},
+		{"git", "", nil, "cal/calendar.yaml:9:12: the git state backend is not available yet: use backend: file"},
+		{"s3", "", nil, `cal/calendar.yaml:9:12: unknown state backend "s3": use file or git`},
+		{"file", "../state.json", nil, `cal/calendar.yaml:10:9: state path "../state.json" must be a file inside the calendar directory, such as .postctl/state.json`},
+		{"file", "/var/state.json", nil, `cal/calendar.yaml:10:9: state path "/var/state.json" must be a file inside the calendar directory, such as .postctl/state.json`},
+		{"file", ".", nil, `cal/calendar.yaml:10:9: state path "." must be a file inside the calendar directory, such as .postctl/state.json`},
 	} {
 		got, err := Open(cal(tt.backend, tt.path), "cal")
 		if tt.err != "" {
