@@ -13,6 +13,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/postctl/postctl/calendar"
 )
 
 // testRepo is a real git repository in a temporary directory, committed to with go-git.
@@ -447,6 +449,48 @@ func TestMergeBaseMatchesGoGit(t *testing.T) {
 		}
 		if len(got) != 1 || len(want) != 1 || got[0].Hash != want[0].Hash {
 			t.Errorf("mergeBase(%s, %s) = %v, go-git says %v", pair[0], pair[1], got, want)
+		}
+	}
+}
+
+func TestPathDay(t *testing.T) {
+	for p, want := range map[string]string{
+		"posts/2026-12/2026-12-05-launch.yaml": "2026-12-05",
+		"posts/2026/12/05/launch.yaml":         "2026-12-05",
+		"posts/2026/12/05-launch.yaml":         "2026-12-05",
+		"posts/2026/12/launch.yaml":            "",
+		"posts/2026-12-32-x.yaml":              "",
+	} {
+		got := ""
+		if d, ok := pathDay(p); ok {
+			got = d.Format("2006-01-02")
+		}
+		if got != want {
+			t.Errorf("pathDay(%q) = %q, want %q", p, got, want)
+		}
+	}
+}
+
+func TestPeriodsCover(t *testing.T) {
+	ps := periods{loc: time.UTC, days: map[string]bool{"2026-12-10": true}, weeks: map[string]bool{"2026-12-07": true},
+		months: map[string]bool{"December 2026": true}, ids: map[string]bool{"same-day": true}}
+	cal := &calendar.Calendar{Posts: []*calendar.Post{{File: "posts/a.yaml", Time: time.Date(2026, 12, 10, 9, 0, 0, 0, time.UTC)},
+		{File: "posts/b.yaml", Time: time.Date(2026, 12, 20, 9, 0, 0, 0, time.UTC)}}}
+	for _, tt := range []struct {
+		f    calendar.Finding
+		want bool
+	}{
+		{calendar.Finding{File: "strategy.yaml", Rule: "cadence", Message: "week of 2026-12-07 (2026-W50) has no posts on mastodon; min_per_week is 3"}, true},
+		{calendar.Finding{File: "strategy.yaml", Rule: "cadence", Message: "week of 2026-12-14 (2026-W51) has no posts on mastodon; min_per_week is 3"}, false},
+		{calendar.Finding{File: "strategy.yaml", Rule: "pillar-mix", Message: "December 2026: product is 9 of 10 posts (90%); max_share is 50%"}, true},
+		{calendar.Finding{File: "strategy.yaml", Rule: "pillar-mix", Message: "January 2027: product is 9 of 10 posts (90%); max_share is 50%"}, false},
+		{calendar.Finding{File: "posts/a.yaml", Rule: "cadence", Message: "mastodon has 2 posts on Thu 2026-12-10 (this one and x); max_per_day is 1"}, true},
+		{calendar.Finding{File: "posts/b.yaml", Rule: "cadence", Message: "30m after same-day on mastodon; min_gap is 2h"}, true},
+		{calendar.Finding{File: "posts/b.yaml", Rule: "cadence", Message: "30m after other on mastodon; min_gap is 2h"}, false},
+		{calendar.Finding{File: "posts/a.yaml", Rule: "blackout", Message: "blackout holds this post"}, false},
+	} {
+		if got := ps.covers(tt.f, cal); got != tt.want {
+			t.Errorf("covers(%q) = %v, want %v", tt.f.Message, got, tt.want)
 		}
 	}
 }
