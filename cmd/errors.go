@@ -35,6 +35,8 @@ func exitCode(err error) int {
 		return exitOK
 	case errors.As(err, &ue), isCobraUsage(err):
 		return exitUsage
+	case errors.Is(err, errChanges):
+		return exitChanges
 	case errors.Is(err, state.ErrConflict):
 		return exitConflict
 	}

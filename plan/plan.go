@@ -125,7 +125,7 @@ type Plan struct {
 	Horizon     time.Duration
 	Commit      string // HEAD of the calendar's repository; set by the caller, empty outside git
 	StateSerial uint64
-	Lineage     string
+	Lineage     string     // the state's lineage; empty while there is no state yet (serial 0)
 	Changes     []Change   // in time order, then by address
 	Upcoming    []Upcoming // due within (At, At+Horizon], in time order
 	Moves       []Move     // records carried to a renamed post's address
@@ -216,12 +216,16 @@ func Compute(cal *calendar.Calendar, st *state.State, opts Options) (*Plan, erro
 	if st == nil {
 		st = &state.State{Publications: map[string]*state.Publication{}}
 	}
+	lineage := st.Lineage
+	if st.Serial == 0 {
+		lineage = "" // a state never written gets a new lineage at each read: it has none yet
+	}
 	loc := time.UTC
 	if cal.Location != nil {
 		loc = cal.Location
 	}
 	c := &computer{cal: cal, st: st, opts: opts, at: opts.At, loc: loc,
-		plan:   &Plan{At: opts.At, Location: loc, Horizon: opts.Horizon, StateSerial: st.Serial, Lineage: st.Lineage},
+		plan:   &Plan{At: opts.At, Location: loc, Horizon: opts.Horizon, StateSerial: st.Serial, Lineage: lineage},
 		hasher: newHasher(cal), channels: map[string]channelInfo{}, desired: make(map[string]*pub, len(cal.Posts)*2), posts: make(map[string]*calendar.Post, len(cal.Posts)), undecided: map[string]bool{},
 		carried: map[string]string{}, carriedOff: map[string]string{}}
 	c.crisisHold()
