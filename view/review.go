@@ -249,11 +249,15 @@ func rvTextField(w io.Writer, p Palette, f review.FieldChange) {
 		return
 	}
 	fmt.Fprintf(w, "      %s:\n", f.Field)
-	if f.Before != "" {
-		rvIndented(w, f.Before, "        "+p.Red("- "))
-	}
-	if f.After != "" {
-		rvIndented(w, f.After, "        "+p.Green("+ "))
+	for _, l := range lineDiff(f.Before, f.After) {
+		switch l.Op {
+		case '-':
+			fmt.Fprintf(w, "        %s%s\n", p.Red("- "), p.Red(l.Text))
+		case '+':
+			fmt.Fprintf(w, "        %s%s\n", p.Green("+ "), p.Green(l.Text))
+		default:
+			fmt.Fprintf(w, "          %s\n", l.Text)
+		}
 	}
 }
 
@@ -420,13 +424,8 @@ func rvPostDetails(r *review.Review, pc review.PostChange) string {
 		var diff strings.Builder
 		for _, f := range pc.Fields {
 			fmt.Fprintf(&diff, "  %s:\n", f.Field)
-			for _, side := range []struct{ mark, text string }{{"-", f.Before}, {"+", f.After}} {
-				if side.text == "" {
-					continue
-				}
-				for _, line := range strings.Split(strings.TrimRight(side.text, "\n"), "\n") {
-					fmt.Fprintf(&diff, "%s     %s\n", side.mark, line)
-				}
+			for _, l := range lineDiff(f.Before, f.After) {
+				fmt.Fprintf(&diff, "%c     %s\n", l.Op, l.Text)
 			}
 		}
 		fc := rvFence(diff.String())
