@@ -105,6 +105,22 @@ func runPlan(f *Factory, opts planOptions) error {
 			return usageErrorf(fmt.Errorf("--at %q: %w", opts.At, err))
 		}
 	}
+	// The state is read while the calendar is linted: both take a while on a large calendar.
+	type readResult struct {
+		st  *state.State
+		err error
+	}
+	stateRead := make(chan readResult, 1)
+	go func() {
+		backend, err := state.Open(cal, opts.Dir)
+		if err != nil {
+			stateRead <- readResult{nil, err}
+			return
+		}
+		// Reading is enough: plan changes nothing. apply locks the state and re-checks it.
+		st, err := backend.Read()
+		stateRead <- readResult{st, err}
+	}()
 	findings = append(findings, lint(cal, at)...)
 	if blocking := planBlocking(findings); len(blocking) > 0 {
 		blocking.Sort()
@@ -114,16 +130,11 @@ func runPlan(f *Factory, opts planOptions) error {
 		}
 		return errSilent
 	}
-	backend, err := state.Open(cal, opts.Dir)
-	if err != nil {
-		return err
+	read := <-stateRead
+	if read.err != nil {
+		return read.err
 	}
-	// Reading is enough: plan changes nothing. apply locks the state and re-checks it.
-	st, err := backend.Read()
-	if err != nil {
-		return err
-	}
-	p, err := plan.Compute(cal, st, plan.Options{At: at, Horizon: opts.Horizon, PublishLate: opts.PublishLate, AllowEmpty: opts.AllowEmpty})
+	p, err := plan.Compute(cal, read.st, plan.Options{At: at, Horizon: opts.Horizon, PublishLate: opts.PublishLate, AllowEmpty: opts.AllowEmpty})
 	if errors.Is(err, plan.ErrEmpty) {
 		return fmt.Errorf("%w: the calendar has none of them any more (is this the right directory?); run with --allow-empty if that is intended", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -150,6 +151,20 @@ func (e *VersionError) Error() string {
 }
 
 // Decode parses and checks a state file's contents; name says where they came from in errors.
+// decodeValid decodes a well-formed state of a known shape in one pass.
+func decodeValid(data []byte) (*State, bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var s State
+	if err := dec.Decode(&s); err != nil || s.Version < 1 {
+		return nil, false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, false // trailing data
+	}
+	return &s, true
+}
+
 func Decode(name string, data []byte) (*State, error) {
 	corrupt := func(off int64, format string, args ...any) error {
 		e := &CorruptError{Path: name, Msg: fmt.Sprintf(format, args...)}
@@ -157,6 +172,19 @@ func Decode(name string, data []byte) (*State, error) {
 			e.Line, e.Col = lineCol(data, off)
 		}
 		return e
+	}
+	// The usual case, a valid file, decodes once; anything else takes the slower path below, which
+	// finds out what is wrong and where.
+	if s, ok := decodeValid(data); ok {
+		if s.Version > Version {
+			return nil, &VersionError{Path: name, Version: s.Version}
+		}
+		if s.check() == nil {
+			if s.Publications == nil {
+				s.Publications = map[string]*Publication{}
+			}
+			return s, nil
+		}
 	}
 	var top map[string]json.RawMessage
 	err := json.Unmarshal(data, &top)
