@@ -83,9 +83,9 @@ func (rv *Review) compare(changes map[string]*fileChange, baseFS, headFS fs.FS, 
 	}
 	allStrategy := all || changed("strategy.yaml")
 	periods := rv.periods(baseCal, headCal, touched)
-	for _, f := range strategy.Check(headCal, rv.Now) {
-		if allStrategy || touched[f.File] || periods.covers(f, headCal) {
-			out = append(out, f)
+	for _, r := range strategy.Results(headCal, rv.Now) {
+		if allStrategy || touched[r.File] || periods.covers(r) {
+			out = append(out, r.Finding)
 		}
 	}
 	out = append(out, rv.soon(headCal)...)

@@ -2,7 +2,6 @@ package review
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/postctl/postctl/calendar"
+	"github.com/postctl/postctl/strategy"
 )
 
 // field is one field of a post, as compared (value) and as shown (text).
@@ -327,28 +327,20 @@ func union(a, b map[string]any) map[string]bool {
 	return out
 }
 
-// periods are the days, ISO weeks and months (in the calendar's time zone) that hold a touched
-// post, at its head or base time, and the touched post ids.
+// periods are what a change touched, for the strategy findings: the touched post ids and their
+// times, at head and at base.
 type periods struct {
-	loc    *time.Location
-	days   map[string]bool // 2006-01-02
-	weeks  map[string]bool // the Monday, 2006-01-02
-	months map[string]bool // "January 2006"
-	ids    map[string]bool
+	ids   map[string]bool
+	times []time.Time
 }
 
 func (rv *Review) periods(baseCal, headCal *calendar.Calendar, touched map[string]bool) periods {
-	ps := periods{loc: rv.Location, days: map[string]bool{}, weeks: map[string]bool{}, months: map[string]bool{}, ids: map[string]bool{}}
+	ps := periods{ids: map[string]bool{}}
 	add := func(p *calendar.Post) {
 		ps.ids[p.ID.Value] = true
-		if p.Time.IsZero() {
-			return
+		if !p.Time.IsZero() {
+			ps.times = append(ps.times, p.Time)
 		}
-		t := p.Time.In(ps.loc)
-		ps.days[t.Format("2006-01-02")] = true
-		monday := t.AddDate(0, 0, -((int(t.Weekday()) + 6) % 7))
-		ps.weeks[monday.Format("2006-01-02")] = true
-		ps.months[t.Format("January 2006")] = true
 	}
 	for _, p := range headCal.Posts {
 		if touched[p.File] {
@@ -363,37 +355,20 @@ func (rv *Review) periods(baseCal, headCal *calendar.Calendar, touched map[strin
 	return ps
 }
 
-var (
-	weekRE  = regexp.MustCompile(`^week of (\d{4}-\d{2}-\d{2}) `)
-	monthRE = regexp.MustCompile(`^([A-Z][a-z]+ \d{4}): `)
-	wordRE  = regexp.MustCompile(`[A-Za-z0-9][A-Za-z0-9._-]*`)
-)
-
-// covers says whether a strategy finding outside the touched files is about a touched period.
-func (ps periods) covers(f calendar.Finding, cal *calendar.Calendar) bool {
-	if f.File == "strategy.yaml" {
-		if m := weekRE.FindStringSubmatch(f.Message); m != nil {
-			return ps.weeks[m[1]]
+// covers says whether a strategy finding is about something the change touched: one of its posts,
+// or a touched post's time inside the day, week or month (or the min_gap interval) it judges.
+func (ps periods) covers(r strategy.Result) bool {
+	for _, id := range r.Posts {
+		if ps.ids[id] {
+			return true
 		}
-		if m := monthRE.FindStringSubmatch(f.Message); m != nil {
-			return ps.months[m[1]]
-		}
+	}
+	if r.From.IsZero() {
 		return false
 	}
-	if f.Rule != "cadence" {
-		return false // campaigns, blackouts and posting windows are about the post itself
-	}
-	for _, p := range cal.Posts {
-		if p.File != f.File || p.Time.IsZero() {
-			continue
-		}
-		if ps.days[p.Time.In(ps.loc).Format("2006-01-02")] && strings.Contains(f.Message, " posts on ") {
-			return true // max_per_day on a touched day
-		}
-	}
-	for _, w := range wordRE.FindAllString(f.Message, -1) {
-		if ps.ids[w] {
-			return true // min_gap after a touched post
+	for _, t := range ps.times {
+		if !t.Before(r.From) && (t.Before(r.To) || t.Equal(r.To)) {
+			return true
 		}
 	}
 	return false

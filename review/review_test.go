@@ -14,7 +14,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/postctl/postctl/calendar"
+	"github.com/postctl/postctl/strategy"
 )
 
 // testRepo is a real git repository in a temporary directory, committed to with go-git.
@@ -472,25 +472,24 @@ func TestPathDay(t *testing.T) {
 }
 
 func TestPeriodsCover(t *testing.T) {
-	ps := periods{loc: time.UTC, days: map[string]bool{"2026-12-10": true}, weeks: map[string]bool{"2026-12-07": true},
-		months: map[string]bool{"December 2026": true}, ids: map[string]bool{"same-day": true}}
-	cal := &calendar.Calendar{Posts: []*calendar.Post{{File: "posts/a.yaml", Time: time.Date(2026, 12, 10, 9, 0, 0, 0, time.UTC)},
-		{File: "posts/b.yaml", Time: time.Date(2026, 12, 20, 9, 0, 0, 0, time.UTC)}}}
+	touched := time.Date(2026, 12, 10, 9, 0, 0, 0, time.UTC)
+	ps := periods{ids: map[string]bool{"same-day": true}, times: []time.Time{touched}}
+	day := func(d int) time.Time { return time.Date(2026, 12, d, 0, 0, 0, 0, time.UTC) }
 	for _, tt := range []struct {
-		f    calendar.Finding
+		name string
+		r    strategy.Result
 		want bool
 	}{
-		{calendar.Finding{File: "strategy.yaml", Rule: "cadence", Message: "week of 2026-12-07 (2026-W50) has no posts on mastodon; min_per_week is 3"}, true},
-		{calendar.Finding{File: "strategy.yaml", Rule: "cadence", Message: "week of 2026-12-14 (2026-W51) has no posts on mastodon; min_per_week is 3"}, false},
-		{calendar.Finding{File: "strategy.yaml", Rule: "pillar-mix", Message: "December 2026: product is 9 of 10 posts (90%); max_share is 50%"}, true},
-		{calendar.Finding{File: "strategy.yaml", Rule: "pillar-mix", Message: "January 2027: product is 9 of 10 posts (90%); max_share is 50%"}, false},
-		{calendar.Finding{File: "posts/a.yaml", Rule: "cadence", Message: "mastodon has 2 posts on Thu 2026-12-10 (this one and x); max_per_day is 1"}, true},
-		{calendar.Finding{File: "posts/b.yaml", Rule: "cadence", Message: "30m after same-day on mastodon; min_gap is 2h"}, true},
-		{calendar.Finding{File: "posts/b.yaml", Rule: "cadence", Message: "30m after other on mastodon; min_gap is 2h"}, false},
-		{calendar.Finding{File: "posts/a.yaml", Rule: "blackout", Message: "blackout holds this post"}, false},
+		{"a touched week", strategy.Result{From: day(7), To: day(14)}, true},
+		{"another week", strategy.Result{From: day(14), To: day(21)}, false},
+		{"a touched month", strategy.Result{From: day(1), To: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}, true},
+		{"a touched day, another post", strategy.Result{Posts: []string{"x"}, From: day(10), To: day(11)}, true},
+		{"a min_gap after a touched post", strategy.Result{Posts: []string{"same-day", "b"}, From: touched, To: touched.Add(30 * time.Minute)}, true},
+		{"a min_gap elsewhere", strategy.Result{Posts: []string{"other", "b"}, From: day(20), To: day(20).Add(time.Hour)}, false},
+		{"a blackout on an untouched post", strategy.Result{Posts: []string{"a"}}, false},
 	} {
-		if got := ps.covers(tt.f, cal); got != tt.want {
-			t.Errorf("covers(%q) = %v, want %v", tt.f.Message, got, tt.want)
+		if got := ps.covers(tt.r); got != tt.want {
+			t.Errorf("%s: covers = %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }

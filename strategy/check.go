@@ -25,6 +25,23 @@ const underTarget = 0.15
 // before now are history and are not reported, and days, weeks and months that ended before now
 // are not judged (a day, week or month that is under way still counts its earlier publications).
 func Check(cal *calendar.Calendar, now time.Time) calendar.Findings {
+	var out calendar.Findings
+	for _, r := range Results(cal, now) {
+		out = append(out, r.Finding)
+	}
+	return out
+}
+
+// Result is a finding with what it is about: the posts it names and the period it judges, so that
+// a review can keep the findings that concern what a change touched.
+type Result struct {
+	calendar.Finding
+	Posts    []string  // ids of the posts the finding is about
+	From, To time.Time // the day, week or month it judges; zero when it is about its posts alone
+}
+
+// Results is Check with each finding's subject.
+func Results(cal *calendar.Calendar, now time.Time) []Result {
 	if cal == nil || cal.Strategy == nil {
 		return nil
 	}
@@ -37,26 +54,34 @@ func Check(cal *calendar.Calendar, now time.Time) calendar.Findings {
 	k.campaigns()
 	k.blackouts()
 	k.postingWindows()
-	return k.findings
+	return k.results
 }
 
 type checker struct {
-	cal      *calendar.Calendar
-	st       *calendar.Strategy
-	loc      *time.Location
-	now      time.Time
-	today    day
-	posts    []entry
-	pubs     []publication
-	findings calendar.Findings
+	cal     *calendar.Calendar
+	st      *calendar.Strategy
+	loc     *time.Location
+	now     time.Time
+	today   day
+	posts   []entry
+	pubs    []publication
+	results []Result
+	subject Result // what the next finding is about; add consumes it
 }
 
 func (k *checker) add(file string, p calendar.Pos, rule string, level calendar.Level, format string, args ...any) {
 	if p.Line == 0 {
 		p = calendar.Pos{Line: 1, Col: 1}
 	}
-	k.findings = append(k.findings, calendar.Finding{File: file, Line: p.Line, Col: p.Col, Rule: rule, Level: level,
-		Message: fmt.Sprintf(format, args...)})
+	r := k.subject
+	r.Finding = calendar.Finding{File: file, Line: p.Line, Col: p.Col, Rule: rule, Level: level, Message: fmt.Sprintf(format, args...)}
+	k.results = append(k.results, r)
+	k.subject = Result{}
+}
+
+// about sets the subject of the next finding: posts, and the period [from, to) it judges.
+func (k *checker) about(posts []string, from, to time.Time) {
+	k.subject = Result{Posts: posts, From: from, To: to}
 }
 
 // future says whether a publication at t is checked: it is not history.
@@ -102,6 +127,7 @@ func (k *checker) maxPerDay(ch string, limit int, pubs []publication) {
 				if more := j - i - 1 - len(others); more > 0 {
 					others = append(others, fmt.Sprintf("%d more", more))
 				}
+				k.about([]string{p.post.ID.Value}, d.start(k.loc), (d + 1).start(k.loc))
 				k.add(p.post.File, p.post.PublishAt.Pos, "cadence", calendar.Warning,
 					"%s has %d posts on %s (this one and %s); max_per_day is %d",
 					ch, j-i, d.date().Format("Mon 2006-01-02"), strings.Join(others, ", "), limit)
@@ -123,6 +149,7 @@ func (k *checker) minGap(ch string, gap time.Duration, pubs []publication) {
 		if d > 0 {
 			when = formatDuration(d) + " after " + prev.post.ID.Value
 		}
+		k.about([]string{prev.post.ID.Value, p.post.ID.Value}, prev.post.Time, p.post.Time)
 		k.add(p.post.File, p.post.PublishAt.Pos, "cadence", calendar.Warning,
 			"%s on %s; min_gap is %s", when, ch, formatDuration(gap))
 	}
@@ -154,6 +181,7 @@ func (k *checker) minPerWeek(ch string, pos calendar.Pos, limit int, pubs []publ
 		if n > 0 {
 			has = countOf(n, "post", "posts")
 		}
+		k.about(nil, w.start(k.loc), (w + 7).start(k.loc))
 		k.add(file, pos, "cadence", calendar.Warning, "week of %s (%s) has %s on %s; min_per_week is %d",
 			w, isoWeek(w), has, ch, limit)
 	}
@@ -173,9 +201,11 @@ func (k *checker) pillarMix() {
 			share := float64(n) / float64(m.total)
 			switch statusOf(share, e.Value, m.total) {
 			case Over:
+				k.about(nil, m.month.first().start(k.loc), m.month.end(k.loc))
 				k.add(file, e.Key.Pos, "pillar-mix", calendar.Warning, "%s: %s is %d of %d posts (%s); max_share is %s",
 					m.month.name(), e.Key.Value, n, m.total, percent(share), percent(*e.Value.MaxShare))
 			case Under:
+				k.about(nil, m.month.first().start(k.loc), m.month.end(k.loc))
 				k.add(file, e.Key.Pos, "pillar-mix", calendar.Suggestion, "%s: %s is %d of %d posts (%s); its target share is %s",
 					m.month.name(), e.Key.Value, n, m.total, percent(share), percent(*e.Value.Share))
 			}
@@ -242,9 +272,11 @@ func (k *checker) campaigns() {
 		if validSpan(c.Start, c.End) {
 			switch {
 			case p.Time.Before(c.Start):
+				k.about([]string{p.ID.Value}, time.Time{}, time.Time{})
 				k.add(p.File, p.Campaign.Pos, "campaign", calendar.Warning, "%s is before campaign %s starts (%s)",
 					k.when(p.Time, c.From, c.To), id, span(c.From, c.To))
 			case !p.Time.Before(c.End):
+				k.about([]string{p.ID.Value}, time.Time{}, time.Time{})
 				k.add(p.File, p.Campaign.Pos, "campaign", calendar.Warning, "%s is after campaign %s ended (%s)",
 					k.when(p.Time, c.From, c.To), id, span(c.From, c.To))
 			}
@@ -256,11 +288,13 @@ func (k *checker) campaigns() {
 					continue
 				}
 				seen[ch.Value] = true
+				k.about([]string{p.ID.Value}, time.Time{}, time.Time{})
 				k.add(p.File, ch.Pos, "campaign", calendar.Warning, "campaign %s runs on %s, not on %s",
 					id, strings.Join(values(c.Channels), ", "), ch.Value)
 			}
 		}
 		if len(c.Pillars) > 0 && p.Pillar.Value != "" && !hasValue(c.Pillars, p.Pillar.Value) {
+			k.about([]string{p.ID.Value}, time.Time{}, time.Time{})
 			k.add(p.File, p.Pillar.Pos, "campaign", calendar.Warning, "pillar %s is not one of campaign %s's pillars (%s)",
 				p.Pillar.Value, id, strings.Join(values(c.Pillars), ", "))
 		}
@@ -308,6 +342,7 @@ func (k *checker) blackouts() {
 			if r := strings.Join(strings.Fields(b.Reason.Value), " "); r != "" { // one line, even from a block scalar
 				reason = ": " + r
 			}
+			k.about([]string{p.ID.Value}, time.Time{}, time.Time{})
 			k.add(p.File, p.PublishAt.Pos, "blackout", calendar.Error, "%s holds this post on %s%s",
 				blackoutName(b), strings.Join(held, ", "), reason)
 		}
@@ -450,6 +485,7 @@ func (k *checker) postingWindows() {
 		if len(open) > 0 {
 			windows = fmt.Sprintf("%s: %s", day, strings.Join(open, ", "))
 		}
+		k.about([]string{p.ID.Value}, time.Time{}, time.Time{})
 		k.add(p.File, p.PublishAt.Pos, "posting-window", calendar.Suggestion,
 			"%s is outside the posting windows for %s (%s)",
 			local.Format("Mon 2006-01-02 15:04"), strings.Join(outside, ", "), windows)

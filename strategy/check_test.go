@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/postctl/postctl/calendar"
 	"github.com/postctl/postctl/strategy"
 )
@@ -555,5 +556,43 @@ func TestCadenceSkipsRejectedNumbers(t *testing.T) {
 	}
 	if got := strategy.Check(loaded, time.Time{}); len(got) != 0 {
 		t.Errorf("findings from rejected numbers: %v", got)
+	}
+}
+
+// Each result says what it is about, so a review can keep the findings about what it touched: a
+// week in the calendar's zone, the two posts of a min_gap, the post of a per-post check.
+func TestResultsSubjects(t *testing.T) {
+	c := cal{
+		strategy: "cadence:\n  mastodon:\n    min_gap: 3h\n    min_per_week: 3\n",
+		posts: []string{
+			post("w49-a", "2026-11-30T09:00", "mastodon"),
+			post("w49-b", "2026-12-06T09:00", "mastodon"),
+			post("w50", "2026-12-07T09:00", "mastodon"),
+			post("w50-close", "2026-12-07T10:00", "mastodon"),
+			post("w51-a", "2026-12-14T09:00", "mastodon"),
+			post("w51-b", "2026-12-15T09:00", "mastodon"),
+		},
+	}
+	at, _ := time.Parse(time.RFC3339, now)
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	type subject struct {
+		Message  string
+		Posts    []string
+		From, To time.Time
+	}
+	var got []subject
+	for _, r := range strategy.Results(c.load(t), at) {
+		if r.Rule == "cadence" {
+			got = append(got, subject{r.Message, r.Posts, r.From, r.To})
+		}
+	}
+	want := []subject{
+		{Message: "1h after w50 on mastodon; min_gap is 3h", Posts: []string{"w50", "w50-close"},
+			From: time.Date(2026, 12, 7, 9, 0, 0, 0, berlin), To: time.Date(2026, 12, 7, 10, 0, 0, 0, berlin)},
+		{Message: "week of 2026-12-07 (2026-W50) has 2 posts on mastodon; min_per_week is 3",
+			From: time.Date(2026, 12, 7, 0, 0, 0, 0, berlin), To: time.Date(2026, 12, 14, 0, 0, 0, 0, berlin)},
+	}
+	if diff := cmp.Diff(got, want, cmpopts.EquateApproxTime(0)); diff != "" {
+		t.Errorf("(-got +want):\n%s", diff)
 	}
 }
