@@ -112,7 +112,7 @@ func runPlan(f *Factory, opts planOptions) error {
 	}
 	stateRead := make(chan readResult, 1)
 	go func() {
-		backend, err := state.Open(cal, opts.Dir)
+		backend, err := openStore(cal, opts.Dir)
 		if err != nil {
 			stateRead <- readResult{nil, err}
 			return

@@ -47,18 +47,40 @@ postctl rather than overwrite it.`,
 	return cmd
 }
 
+// stateStore is what the commands need of a state backend: the file backend today; the git
+// backend will satisfy it too.
+type stateStore interface {
+	fmt.Stringer
+	Read() (*state.State, error)
+	Write(s *state.State, expect uint64) error // compare-and-swap on the serial
+	Lock(info state.LockInfo) (*state.Lock, error)
+	LockHolder() (*state.LockInfo, error)
+	ForceUnlock(id string) error
+}
+
+var _ stateStore = (*state.File)(nil)
+
 // openState loads the calendar in dir only to learn from calendar.yaml where its state is kept:
 // errors in other files do not matter here.
-func openState(f *Factory, dir string) (*calendar.Calendar, *state.File, error) {
+func openState(f *Factory, dir string) (*calendar.Calendar, stateStore, error) {
 	cal, _, err := loadCalendar(f, dir)
 	if err != nil {
 		return nil, nil, err
 	}
-	file, err := state.Open(cal, dir)
+	store, err := openStore(cal, dir)
 	if err != nil {
 		return nil, nil, err
 	}
-	return cal, file, nil
+	return cal, store, nil
+}
+
+// openStore opens the state backend that calendar.yaml names.
+func openStore(cal *calendar.Calendar, dir string) (stateStore, error) {
+	file, err := state.Open(cal, dir)
+	if err != nil {
+		return nil, err
+	}
+	return file, nil
 }
 
 // stateLockInfo says who takes the state lock, for the "locked by" message another run shows.
@@ -90,7 +112,7 @@ func postctlVersion() string {
 
 // changeState takes the lock, applies change to a fresh read of the state, writes it back if the
 // serial is unchanged and releases the lock.
-func changeState(f *Factory, file *state.File, operation string, change func(*state.State) error) (_ *state.State, err error) {
+func changeState(f *Factory, file stateStore, operation string, change func(*state.State) error) (_ *state.State, err error) {
 	lock, err := file.Lock(stateLockInfo(f, operation))
 	if err != nil {
 		return nil, err
@@ -135,7 +157,7 @@ func stateAddress(st *state.State, addr string) error {
 }
 
 // noRecord says an address is not in the state, with the closest recorded address.
-func noRecord(file *state.File, st *state.State, addr string) error {
+func noRecord(file stateStore, st *state.State, addr string) error {
 	msg := fmt.Sprintf("no publication %s in %s", addr, file)
 	switch {
 	case st.Serial == 0:
