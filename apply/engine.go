@@ -572,7 +572,7 @@ func (e *engine) resolve(ctx context.Context, c plan.Change, prov Provider, o *O
 	if err != nil {
 		// A receiver that deduplicates by itself (a webhook's delivery id) may be sent the same
 		// publication again: the same key, so the same delivery.
-		if in.Action == "publish" && complete && SafeToResend(prov) {
+		if in.Action == "publish" && complete && resendable(prov) {
 			fresh := c
 			fresh.Hash = pub.ContentHash
 			e.create(ctx, fresh, prov, "publish", o)
@@ -677,4 +677,11 @@ func (e *engine) reschedule(ctx context.Context, c plan.Change, prov Provider, o
 		return e.intend(r, "reschedule", pub.Key, pub.ContentHash, pub.At)
 	}, func(ctx context.Context) (*Result, error) { return s.Reschedule(ctx, pub, remote) })
 	e.finish(c, r, state.Scheduled, res, err, o)
+}
+
+// resendable says whether the provider's receiver deduplicates a repeated publication by itself
+// (a webhook's delivery id), so that one Lookup cannot settle may be sent again with its key.
+func resendable(p Provider) bool {
+	r, ok := p.(interface{ SafeToResend() bool })
+	return ok && r.SafeToResend()
 }
