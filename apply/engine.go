@@ -108,7 +108,8 @@ type Event struct {
 	RemoteID string
 	URL      string
 	Err      error
-	Report   *Report // apply_summary only
+	Outcome  *Outcome // apply_complete and apply_errored
+	Report   *Report  // apply_summary only
 }
 
 // Key is a publication's idempotency key: the SHA-256 of its address and content hash, the same
@@ -217,9 +218,9 @@ func (e *engine) run(ctx context.Context) error {
 		}
 		e.report.Outcomes = append(e.report.Outcomes, o)
 		if o.Err != nil {
-			e.emit(Event{Type: EventErrored, Address: c.Address, Action: c.Action, Err: o.Err})
+			e.emit(Event{Type: EventErrored, Address: c.Address, Action: c.Action, Err: o.Err, Outcome: &o})
 		} else {
-			e.emit(Event{Type: EventComplete, Address: c.Address, Action: c.Action, RemoteID: o.RemoteID, URL: o.URL})
+			e.emit(Event{Type: EventComplete, Address: c.Address, Action: c.Action, RemoteID: o.RemoteID, URL: o.URL, Outcome: &o})
 		}
 	}
 	return stop

@@ -86,15 +86,8 @@ func (o *Outbox) file(p *Publication) (string, error) {
 }
 
 func (o *Outbox) result(name string, f *OutboxFile) *Result {
-	return &Result{RemoteID: name, URL: "file://" + filepath.ToSlash(filepath.Join(o.absRoot(), filepath.FromSlash(name))), At: f.PublishedAt}
-}
-
-func (o *Outbox) absRoot() string {
-	abs, err := filepath.Abs(o.Root)
-	if err != nil {
-		return o.Root
-	}
-	return abs
+	// The remote id is the file's path inside the calendar; a file has no URL to share.
+	return &Result{RemoteID: name, At: f.PublishedAt}
 }
 
 // read returns the outbox file, or nil when there is none.

@@ -130,6 +130,7 @@ retry), 4 usage error.`,
 		newReviewCmd(f, g),
 		newStateCmd(f, g),
 		newUnlockCmd(f, g),
+		newApplyCmd(f, g),
 	)
 	return root
 }
