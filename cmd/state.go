@@ -47,8 +47,7 @@ postctl rather than overwrite it.`,
 	return cmd
 }
 
-// stateStore is what the commands need of a state backend: the file backend today; the git
-// backend will satisfy it too.
+// stateStore is what the commands need of a state backend: the file or the git backend.
 type stateStore interface {
 	fmt.Stringer
 	Read() (*state.State, error)
@@ -58,7 +57,11 @@ type stateStore interface {
 	ForceUnlock(id string) error
 }
 
-var _ stateStore = (*state.File)(nil)
+var (
+	_ stateStore = (*state.File)(nil)
+	_ stateStore = (*state.Git)(nil)
+	_ stateStore = state.Backend(nil)
+)
 
 // openState loads the calendar in dir only to learn from calendar.yaml where its state is kept:
 // errors in other files do not matter here.
@@ -76,11 +79,11 @@ func openState(f *Factory, dir string) (*calendar.Calendar, stateStore, error) {
 
 // openStore opens the state backend that calendar.yaml names.
 func openStore(cal *calendar.Calendar, dir string) (stateStore, error) {
-	file, err := state.Open(cal, dir)
+	backend, err := state.Open(cal, dir)
 	if err != nil {
 		return nil, err
 	}
-	return file, nil
+	return backend, nil
 }
 
 // stateLockInfo says who takes the state lock, for the "locked by" message another run shows.

@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/go-git/go-git/v5/plumbing"
+
 	"github.com/postctl/postctl/calendar"
 )
 
@@ -37,8 +39,20 @@ type File struct {
 	Path string // slash-separated, relative to FS; default DefaultPath
 }
 
+// Backend is a state backend: File or Git.
+type Backend interface {
+	fmt.Stringer
+	Read() (*State, error)
+	Write(s *State, expect uint64) error // compare-and-swap on the serial
+	Lock(info LockInfo) (*Lock, error)
+	LockHolder() (*LockInfo, error)
+	ForceUnlock(id string) error
+}
+
+var _ Backend = (*File)(nil)
+
 // Open returns the state backend calendar.yaml's `state` chooses for the calendar in dir.
-func Open(cal *calendar.Calendar, dir string) (*File, error) {
+func Open(cal *calendar.Calendar, dir string) (Backend, error) {
 	if cal == nil || cal.Config == nil {
 		return nil, errors.New("calendar.yaml cannot be read, so where the state is kept is unknown: run postctl validate")
 	}
@@ -52,7 +66,27 @@ func Open(cal *calendar.Calendar, dir string) (*File, error) {
 	switch st.Backend.Value {
 	case "", "file":
 	case "git":
-		return nil, fmt.Errorf("%s: the git state backend is not available yet: use backend: file", where(st.Backend.Pos))
+		g := &Git{Dir: dir, Branch: DefaultGitBranch, Remote: DefaultGitRemote, Path: DefaultGitPath}
+		if st.Branch.Set {
+			g.Branch = st.Branch.Value
+			if plumbing.NewBranchReferenceName(g.Branch).Validate() != nil || strings.HasPrefix(g.Branch, "-") {
+				return nil, fmt.Errorf("%s: state branch %q is not a valid git branch name", where(st.Branch.Pos), g.Branch)
+			}
+		}
+		if st.Remote.Set {
+			g.Remote = st.Remote.Value
+			if g.Remote == "" || strings.ContainsAny(g.Remote, "/ \\\t\n:") {
+				return nil, fmt.Errorf("%s: state remote %q is not a remote name such as %s", where(st.Remote.Pos), g.Remote, DefaultGitRemote)
+			}
+		}
+		if st.Path.Set {
+			p, ok := validGitPath(st.Path.Value)
+			if !ok {
+				return nil, fmt.Errorf("%s: state path %q must be a file in the state branch, such as %s", where(st.Path.Pos), st.Path.Value, DefaultGitPath)
+			}
+			g.Path = p
+		}
+		return g, nil
 	default:
 		return nil, fmt.Errorf("%s: unknown state backend %q: use file or git", where(st.Backend.Pos), st.Backend.Value)
 	}
@@ -515,6 +549,15 @@ type Lock struct {
 	released bool
 }
 
+// NoLock returns a Lock that holds nothing and whose Unlock does nothing, for a backend that keeps
+// runs apart some other way (the git backend's push).
+func NoLock(info LockInfo) *Lock {
+	if info.ID == "" {
+		info.ID = NewLockID()
+	}
+	return &Lock{Info: info}
+}
+
 // LockedError says another run holds the state lock. It unwraps to ErrConflict.
 type LockedError struct {
 	Path string // the lock file
@@ -671,6 +714,10 @@ func (f *File) LockHolder() (*LockInfo, error) {
 // someone forced it open and another run may hold it now.
 func (l *Lock) Unlock() error {
 	if l.released {
+		return nil
+	}
+	if l.file == nil { // NoLock: nothing is held
+		l.released = true
 		return nil
 	}
 	r, err := l.file.root()

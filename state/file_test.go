@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/postctl/postctl/calendar"
 )
 
@@ -484,12 +485,14 @@ func TestOpen(t *testing.T) {
 	}
 	for _, tt := range []struct {
 		backend, path string
-		want          *File
+		want          Backend
 		err           string
 	}{
 		{"", "", &File{FS: "cal", Path: ".postctl/state.json"}, ""},
 		{"file", "state/./prod.json", &File{FS: "cal", Path: "state/prod.json"}, ""},
-		{"git", "", nil, "cal/calendar.yaml:9:12: the git state backend is not available yet: use backend: file"},
+		{"git", "", &Git{Dir: "cal", Branch: "postctl-state", Remote: "origin", Path: "state.json"}, ""},
+		{"git", "prod/./state.json", &Git{Dir: "cal", Branch: "postctl-state", Remote: "origin", Path: "prod/state.json"}, ""},
+		{"git", "../state.json", nil, `cal/calendar.yaml:10:9: state path "../state.json" must be a file in the state branch, such as state.json`},
 		{"s3", "", nil, `cal/calendar.yaml:9:12: unknown state backend "s3": use file or git`},
 		{"file", "../state.json", nil, `cal/calendar.yaml:10:9: state path "../state.json" must be a file inside the calendar directory, such as .postctl/state.json`},
 		{"file", "/var/state.json", nil, `cal/calendar.yaml:10:9: state path "/var/state.json" must be a file inside the calendar directory, such as .postctl/state.json`},
@@ -506,7 +509,7 @@ func TestOpen(t *testing.T) {
 			t.Errorf("Open(%q, %q): %v", tt.backend, tt.path, err)
 			continue
 		}
-		if diff := cmp.Diff(got, tt.want); diff != "" {
+		if diff := cmp.Diff(got, tt.want, cmpopts.IgnoreUnexported(Git{})); diff != "" {
 			t.Errorf("Open(%q, %q) (-got +want):\n%s", tt.backend, tt.path, diff)
 		}
 	}
