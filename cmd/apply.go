@@ -398,6 +398,8 @@ func providerFor(cal *calendar.Calendar, dir, channel string, getenv func(string
 			return nil, fmt.Errorf("%s:%d:%d: channel %s: %w", filepath.Join(dir, "calendar.yaml"), ch.Dir.Pos.Line, ch.Dir.Pos.Col, channel, err)
 		}
 		return &apply.Outbox{Root: dir, Dir: d, Channel: channel, Now: now}, nil
+	case "webhook":
+		return apply.WebhookFor(filepath.Join(dir, "calendar.yaml"), channel, ch, getenv, now)
 	default:
 		return nil, fmt.Errorf("channel %s: provider %s is not supported yet by apply", channel, p)
 	}
