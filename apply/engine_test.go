@@ -518,3 +518,37 @@ func TestMovesFirst(t *testing.T) {
 		t.Errorf("calls %v", r.prov.calls)
 	}
 }
+
+// dedupProvider cannot look anything up, but its receiver deduplicates on the key (a webhook).
+type dedupProvider struct{ *fake }
+
+func (d dedupProvider) Lookup(context.Context, *Publication) (*Result, bool, error) {
+	return nil, false, errors.New("the platform cannot be asked whether a publication exists")
+}
+func (d dedupProvider) SafeToResend() bool { return true }
+
+// A pending publication whose provider cannot look it up is resent with the same key only when
+// the receiver deduplicates; otherwise it stays unknown.
+func TestResendOnlyWhenTheReceiverDeduplicates(t *testing.T) {
+	r := newRun(t, map[string]string{"one": due("a")})
+	r.prov.script["one@a"] = []error{context.DeadlineExceeded}
+	r.prov.acceptErr["one@a"] = true
+	r.apply(t)
+	key := r.store.st.Get("one@a").Intent.Key
+	st, _ := r.store.Read()
+	p, _ := plan.Compute(r.cal, st, plan.Options{At: now})
+	rep, err := Run(context.Background(), Options{Plan: p, Calendar: r.cal, Store: r.store,
+		Providers: map[string]Provider{"a": dedupProvider{r.prov}}, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(outcomes(rep), []string{"one@a unknown done"}); diff != "" {
+		t.Error(diff)
+	}
+	if r.prov.count() != 1 || r.prov.published[key] == nil {
+		t.Errorf("the resend must carry the same key: %d published", r.prov.count())
+	}
+	if in := r.store.st.Get("one@a"); in.Status != state.Published {
+		t.Errorf("record %+v", in)
+	}
+}
