@@ -114,7 +114,8 @@ func ApplyEventText(s *Streams, ev apply.Event) {
 		}
 		fmt.Fprintln(s.Out, line)
 	case apply.EventErrored:
-		fmt.Fprintf(s.Out, "%s: %s: %v\n", pal.Bold(ev.Address), pal.Red(outcomeWord(ev.Outcome)), ev.Err)
+		msg := strings.TrimPrefix(ev.Err.Error(), ev.Address+": ") // the line starts with the address
+		fmt.Fprintf(s.Out, "%s: %s: %s\n", pal.Bold(ev.Address), pal.Red(outcomeWord(ev.Outcome)), msg)
 	case apply.EventSummary:
 		line := CountApply(ev.Report).Line()
 		fmt.Fprintf(s.Out, "\n%s\n", pal.Bold(line))
