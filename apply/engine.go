@@ -204,6 +204,9 @@ func (e *engine) run(ctx context.Context) error {
 		if !c.Action.IsChange() {
 			continue
 		}
+		if stop == nil && ctx.Err() != nil {
+			stop = fmt.Errorf("interrupted: %w", ctx.Err()) // Ctrl-C: no new calls
+		}
 		if stop != nil {
 			e.report.Outcomes = append(e.report.Outcomes, Outcome{Address: c.Address, Action: c.Action, Status: NotRun, Err: stop})
 			continue

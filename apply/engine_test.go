@@ -552,3 +552,19 @@ func TestResendOnlyWhenTheReceiverDeduplicates(t *testing.T) {
 		t.Errorf("record %+v", in)
 	}
 }
+
+// An interrupted run (Ctrl-C) makes no new calls.
+func TestInterruptStopsNewCalls(t *testing.T) {
+	r := newRun(t, map[string]string{"one": due("a"), "two": due("a")})
+	st, _ := r.store.Read()
+	p, _ := plan.Compute(r.cal, st, plan.Options{At: now})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	rep, err := Run(ctx, Options{Plan: p, Calendar: r.cal, Store: r.store, Providers: map[string]Provider{"a": r.prov}})
+	if !errors.Is(err, context.Canceled) || len(r.prov.calls) != 0 {
+		t.Errorf("err %v, calls %v", err, r.prov.calls)
+	}
+	if diff := cmp.Diff(outcomes(rep), []string{"one@a publish not-run", "two@a publish not-run"}); diff != "" {
+		t.Error(diff)
+	}
+}
