@@ -44,6 +44,10 @@ type Options struct {
 	BaseDelay    time.Duration // first backoff; default DefaultBaseDelay
 	MaxRetryTime time.Duration // total backoff per publication; default DefaultMaxRetryTime
 
+	// PublishLate publishes an interrupted publication the platform confirms absent even when
+	// its time passed more than its channel's max_delay ago; otherwise it is recorded missed.
+	PublishLate bool
+
 	// OnEvent, when set, receives each event as it happens (for --format json lines).
 	OnEvent func(Event)
 }
@@ -616,9 +620,31 @@ func (e *engine) resolve(ctx context.Context, c plan.Change, prov Provider, o *O
 		o.Status = Done
 		return
 	}
+	if late := now.Sub(post.Time); late > e.maxDelay(c.Channel) && !e.opts.PublishLate {
+		// Due too long ago to go out now, as the plan would say of any late publication.
+		r.Intent = nil
+		if err := e.settle(r, state.Missed, nil, fmt.Sprintf("an interrupted %s never reached the platform, and its time passed more than max_delay ago; --publish-late publishes it", in.Action)); err != nil {
+			o.Err = err
+			return
+		}
+		o.Status, o.Result = Done, state.Missed
+		return
+	}
 	fresh := c
 	fresh.Hash = ""
 	e.create(ctx, fresh, prov, "publish", o)
+}
+
+// maxDelay is how late a publication on the channel may still go out.
+func (e *engine) maxDelay(channel string) time.Duration {
+	if e.opts.Calendar != nil {
+		if ch, ok := e.opts.Calendar.Channel(channel); ok && ch.MaxDelay.Set {
+			if d, err := calendar.ParseDuration(ch.MaxDelay.Value); err == nil {
+				return d
+			}
+		}
+	}
+	return plan.DefaultMaxDelay
 }
 
 func statusOf(r *state.Publication) state.Status {

@@ -568,3 +568,28 @@ func TestInterruptStopsNewCalls(t *testing.T) {
 		t.Error(diff)
 	}
 }
+
+// An interrupted publication the platform confirms absent, and whose time is now more than
+// max_delay ago, is missed rather than published late.
+func TestPendingConfirmedAbsentTooLateIsMissed(t *testing.T) {
+	r := newRun(t, map[string]string{"one": due("a")})
+	r.prov.script["one@a"] = []error{errors.New("connection reset")}
+	r.apply(t)
+	st, _ := r.store.Read()
+	later := now.Add(3 * time.Hour)
+	p, _ := plan.Compute(r.cal, st, plan.Options{At: later})
+	r.prov.calls = nil
+	rep, err := Run(context.Background(), Options{Plan: p, Calendar: r.cal, Store: r.store, Providers: map[string]Provider{"a": r.prov}, Now: func() time.Time { return later }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(r.prov.calls, []string{"lookup one@a"}); diff != "" {
+		t.Error(diff)
+	}
+	if diff := cmp.Diff(outcomes(rep), []string{"one@a unknown done"}); diff != "" {
+		t.Error(diff)
+	}
+	if rec := r.store.st.Get("one@a"); rec.Status != state.Missed || rec.Intent != nil {
+		t.Errorf("record %+v", rec)
+	}
+}

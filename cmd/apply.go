@@ -212,6 +212,7 @@ func runApply(f *Factory, opts applyOptions) (err error) {
 	defer stop()
 	var werr error
 	report, err := apply.Run(ctx, apply.Options{Plan: p, Calendar: cal, Store: store, Providers: providers, Now: f.Clock,
+		PublishLate: opts.PublishLate,
 		OnEvent: func(ev apply.Event) {
 			if opts.Format == formatJSON {
 				if e := view.WriteApplyEventJSON(f.Streams.Out, ev); e != nil && werr == nil {

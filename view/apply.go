@@ -16,6 +16,7 @@ type ApplyCounts struct {
 	Scheduled   int `json:"scheduled"`
 	Rescheduled int `json:"rescheduled"`
 	Cancelled   int `json:"cancelled"`
+	Missed      int `json:"missed"`    // interrupted, confirmed absent, and now too late
 	Forgotten   int `json:"forgotten"` // pending records the platform confirmed absent and no longer due
 	Failed      int `json:"failed"`
 	Unknown     int `json:"unknown"`
@@ -43,6 +44,8 @@ func CountApply(r *apply.Report) ApplyCounts {
 				c.Scheduled++
 			case o.Result == state.Cancelled:
 				c.Cancelled++
+			case o.Result == state.Missed:
+				c.Missed++
 			default:
 				c.Forgotten++
 			}
@@ -63,6 +66,7 @@ func (c ApplyCounts) Line() string {
 	add(c.Scheduled, "scheduled")
 	add(c.Rescheduled, "rescheduled")
 	add(c.Cancelled, "cancelled")
+	add(c.Missed, "missed")
 	add(c.Forgotten, "confirmed never published")
 	add(c.Failed, "failed")
 	add(c.Unknown, "unknown (the next apply asks the platform)")
