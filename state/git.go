@@ -386,14 +386,14 @@ func (g *Git) push(remote *git.Remote, commit plumbing.Hash) error {
 	case now == commit:
 		return nil // pushed after all: the error came after the update
 	case now != g.tip:
-		moved := "was created"
-		if !g.tip.IsZero() {
-			moved = "moved from " + short(g.tip)
-		}
-		if now.IsZero() {
+		var moved string
+		switch {
+		case now.IsZero():
 			moved = "was deleted"
-		} else {
-			moved += " to " + short(now)
+		case g.tip.IsZero():
+			moved = "was created (at " + short(now) + ")"
+		default:
+			moved = "moved from " + short(g.tip) + " to " + short(now)
 		}
 		return fmt.Errorf("%s on %s %s since it was read: another run wrote the state first (%v): %w", g, g.remoteName(), moved, err, ErrConflict)
 	}
