@@ -50,7 +50,20 @@ type Options struct {
 
 	// OnEvent, when set, receives each event as it happens (for --format json lines).
 	OnEvent func(Event)
+
+	// RunID identifies this run in the intents it records; default random.
+	RunID string
+	// Exclusive says the store's lock keeps every other run out (the file backend), so a pending
+	// intent of another run is from a run that stopped and is resolved at once. Without it (the git
+	// backend, where the push is the compare-and-swap) another run's intent younger than Lease may
+	// still be in flight: the run stops with a conflict rather than race it.
+	Exclusive bool
+	Lease     time.Duration // default DefaultLease
 }
+
+// DefaultLease is how long another run's intent counts as in flight without an exclusive lock:
+// longer than one call with all its retries can take.
+const DefaultLease = 10 * time.Minute
 
 // Status is how one publication came out of a run.
 type Status string
@@ -153,6 +166,12 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	}
 	if opts.MaxRetryTime <= 0 {
 		opts.MaxRetryTime = DefaultMaxRetryTime
+	}
+	if opts.Lease <= 0 {
+		opts.Lease = DefaultLease
+	}
+	if opts.RunID == "" {
+		opts.RunID = fmt.Sprintf("%016x", rand.Uint64())
 	}
 	st, err := opts.Store.Read()
 	if err != nil {
@@ -373,7 +392,7 @@ func (e *engine) intend(r *state.Publication, action, key, hash string, at time.
 	}
 	now := e.opts.Now().UTC()
 	r.Status = state.Pending
-	r.Intent = &state.Intent{Action: action, Key: key, Attempt: attempt, At: now}
+	r.Intent = &state.Intent{Action: action, Key: key, Attempt: attempt, At: now, Run: e.opts.RunID}
 	if hash != "" {
 		r.ContentHash = hash
 	}
@@ -552,6 +571,12 @@ func (e *engine) resolve(ctx context.Context, c plan.Change, prov Provider, o *O
 		return
 	}
 	in := *r.Intent
+	if age := e.opts.Now().Sub(in.At); !e.opts.Exclusive && in.Run != e.opts.RunID && age < e.opts.Lease {
+		o.Status, o.Result = NotRun, state.Pending
+		o.Err = fmt.Errorf("%s: another run started this %s %s ago and may still be making it; retry after %s: %w",
+			c.Address, in.Action, age.Round(time.Second), (e.opts.Lease - age).Round(time.Second), state.ErrConflict)
+		return
+	}
 	switch in.Action {
 	case "cancel", "reschedule":
 		// Both are idempotent on the platform: making the call again settles it.

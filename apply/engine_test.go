@@ -169,6 +169,10 @@ type run struct {
 	prov   *fake
 	slept  []time.Duration
 	events []string
+	// shared: the store has no exclusive lock (the git backend); later moves the clock of the
+	// next run on by that much.
+	shared bool
+	later  time.Duration
 }
 
 func newRun(t *testing.T, posts map[string]string) *run {
@@ -181,14 +185,15 @@ func (r *run) apply(t *testing.T) (*Report, error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := plan.Compute(r.cal, st, plan.Options{At: now})
+	p, err := plan.Compute(r.cal, st, plan.Options{At: now.Add(r.later), PublishLate: r.later > 0})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.events = nil
 	return Run(context.Background(), Options{Plan: p, Calendar: r.cal, Store: r.store,
 		Providers: map[string]Provider{"a": r.prov, "b": r.prov},
-		Now:       func() time.Time { return now },
+		Exclusive: !r.shared,
+		Now:       func() time.Time { return now.Add(r.later) },
 		Sleep:     func(_ context.Context, d time.Duration) error { r.slept = append(r.slept, d); return nil },
 		Rand:      func() float64 { return 0.5 },
 		OnEvent: func(e Event) {
@@ -262,6 +267,41 @@ func TestPublishesEachOnceAndJournals(t *testing.T) {
 func TestKeyIsStable(t *testing.T) {
 	if Key("a@b", "h") != Key("a@b", "h") || Key("a@b", "h") == Key("a@b", "g") || Key("a@b", "h") == Key("a@c", "h") {
 		t.Error("key not stable or not distinct")
+	}
+}
+
+// Without an exclusive lock (the git backend), another run's recent intent may still be in flight:
+// the run stops with a conflict instead of looking it up and racing it. Once the intent is older
+// than the lease, its run has stopped, and the lookup settles it without publishing again.
+func TestAnotherRunsRecentIntentIsLeftAlone(t *testing.T) {
+	r := newRun(t, map[string]string{"one": due("a")})
+	r.shared = true
+	r.prov.script["one@a"] = []error{context.DeadlineExceeded}
+	r.prov.acceptErr["one@a"] = true
+	if _, err := r.apply(t); err != nil {
+		t.Fatal(err)
+	}
+	r.prov.calls = nil
+	rep, err := r.apply(t)
+	if !errors.Is(err, state.ErrConflict) {
+		t.Fatalf("a second run during the first one's call: %v, want a conflict", err)
+	}
+	if diff := cmp.Diff(outcomes(rep), []string{"one@a unknown not-run"}); diff != "" {
+		t.Error(diff)
+	}
+	if len(r.prov.calls) != 0 {
+		t.Errorf("the second run called the platform: %v", r.prov.calls)
+	}
+	r.later = DefaultLease + time.Minute
+	rep, err = r.apply(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(outcomes(rep), []string{"one@a unknown confirmed"}); diff != "" {
+		t.Error(diff)
+	}
+	if r.prov.count() != 1 {
+		t.Errorf("published %d times, want once", r.prov.count())
 	}
 }
 
@@ -538,7 +578,7 @@ func TestResendOnlyWhenTheReceiverDeduplicates(t *testing.T) {
 	st, _ := r.store.Read()
 	p, _ := plan.Compute(r.cal, st, plan.Options{At: now})
 	rep, err := Run(context.Background(), Options{Plan: p, Calendar: r.cal, Store: r.store,
-		Providers: map[string]Provider{"a": dedupProvider{r.prov}}, Now: func() time.Time { return now }})
+		Providers: map[string]Provider{"a": dedupProvider{r.prov}}, Now: func() time.Time { return now }, Exclusive: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -98,7 +98,7 @@ func whApply(t *testing.T, cal *calendar.Calendar, store *whStore, w *Webhook) *
 		t.Fatal(err)
 	}
 	rep, err := Run(context.Background(), Options{Plan: p, Calendar: cal, Store: store,
-		Providers: map[string]Provider{"hooks": w}, Now: func() time.Time { return whNow },
+		Providers: map[string]Provider{"hooks": w}, Now: func() time.Time { return whNow }, Exclusive: true,
 		Sleep: func(context.Context, time.Duration) error { return nil }, MaxAttempts: 3})
 	if err != nil {
 		t.Fatal(err)

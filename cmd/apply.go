@@ -213,6 +213,8 @@ func runApply(f *Factory, opts applyOptions) (err error) {
 	var werr error
 	report, err := apply.Run(ctx, apply.Options{Plan: p, Calendar: cal, Store: store, Providers: providers, Now: f.Clock,
 		PublishLate: opts.PublishLate,
+		// The file backend's lock keeps other runs out; the git backend has none.
+		Exclusive: isFileStore(store),
 		OnEvent: func(ev apply.Event) {
 			if opts.Format == formatJSON {
 				if e := view.WriteApplyEventJSON(f.Streams.Out, ev); e != nil && werr == nil {
@@ -404,4 +406,10 @@ func providerFor(cal *calendar.Calendar, dir, channel string, getenv func(string
 	default:
 		return nil, fmt.Errorf("channel %s: provider %s is not supported yet by apply", channel, p)
 	}
+}
+
+// isFileStore says whether the state is kept by the file backend, whose lock excludes other runs.
+func isFileStore(s stateStore) bool {
+	_, ok := s.(*state.File)
+	return ok
 }

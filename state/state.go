@@ -69,6 +69,9 @@ type Intent struct {
 	Key     string    `json:"key"`    // idempotency key: from the address and content
 	Attempt int       `json:"attempt"`
 	At      time.Time `json:"at"`
+	// Run identifies the apply that made the call: another run's recent intent may still be in
+	// flight and is left alone (see apply.Options.Exclusive).
+	Run string `json:"run,omitempty"`
 }
 
 // Address is "post-id@channel".
