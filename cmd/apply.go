@@ -403,6 +403,10 @@ func providerFor(cal *calendar.Calendar, dir, channel string, getenv func(string
 		return &apply.Outbox{Root: dir, Dir: d, Channel: channel, Now: now}, nil
 	case "webhook":
 		return apply.WebhookFor(filepath.Join(dir, "calendar.yaml"), channel, ch, getenv, now)
+	case "mastodon":
+		return apply.MastodonFor(filepath.Join(dir, "calendar.yaml"), channel, ch, getenv, now)
+	case "bluesky":
+		return apply.BlueskyFor(filepath.Join(dir, "calendar.yaml"), channel, ch, getenv, now)
 	default:
 		return nil, fmt.Errorf("channel %s: provider %s is not supported yet by apply", channel, p)
 	}
