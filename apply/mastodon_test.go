@@ -36,6 +36,8 @@ type mastoServer struct {
 	script    []int // codes for the next POST /api/v1/statuses, before it does anything
 	polls     int   // media GETs before a media is processed
 	noV2      bool
+	failText  map[string]int // text → POSTs of it still to answer 500 before creating
+	dropText  map[string]int // text → creates of it still to drop the connection after
 
 	posts   int // POST /api/v1/statuses received
 	forms   []map[string][]string
@@ -66,7 +68,7 @@ type mSched struct {
 
 func newMastoServer(t *testing.T) (*mastoServer, *httptest.Server) {
 	m := &mastoServer{t: t, clock: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), nextID: 1000,
-		keys: map[string]mKey{}, media: map[string]*mMedia{}, sched: map[string]*mSched{}, maxChars: 500}
+		keys: map[string]mKey{}, failText: map[string]int{}, dropText: map[string]int{}, media: map[string]*mMedia{}, sched: map[string]*mSched{}, maxChars: 500}
 	ts := httptest.NewTLSServer(m)
 	t.Cleanup(ts.Close)
 	return m, ts
@@ -253,6 +255,11 @@ func (m *mastoServer) createStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.ParseForm()
+	if n := m.failText[r.PostFormValue("status")]; n > 0 {
+		m.failText[r.PostFormValue("status")] = n - 1
+		mWriteJSON(w, 500, map[string]string{"error": "We're sorry, but something went wrong on our end."})
+		return
+	}
 	m.forms = append(m.forms, r.PostForm)
 	key := r.Header.Get("Idempotency-Key")
 	m.keySeen = append(m.keySeen, key)
@@ -300,8 +307,12 @@ func (m *mastoServer) createStatus(w http.ResponseWriter, r *http.Request) {
 	if key != "" {
 		m.keys[key] = mKey{id: s.ID, at: m.clock}
 	}
-	if m.dropNext > 0 {
-		m.dropNext--
+	if m.dropNext > 0 || m.dropText[text] > 0 {
+		if m.dropNext > 0 {
+			m.dropNext--
+		} else {
+			m.dropText[text]--
+		}
 		conn, _, err := w.(http.Hijacker).Hijack()
 		if err == nil {
 			conn.Close()
