@@ -139,7 +139,7 @@ func NewBluesky(cfg BlueskyConfig) (*Bluesky, error) {
 }
 
 // BlueskyFor builds the provider of the Bluesky channel ch of calendar.yaml (file, for messages):
-// the PDS from service (default https://bsky.social; http only for a loopback host), the handle,
+// the PDS from service (default https://bsky.social; http only for a loopback host and allow_http), the handle,
 // the app password from the variable app_password_env names. Messages name the variable, never
 // its value.
 func BlueskyFor(file, channel string, ch calendar.Channel, getenv func(string) string, now func() time.Time) (Provider, error) {
@@ -161,8 +161,8 @@ func BlueskyFor(file, channel string, ch calendar.Channel, getenv func(string) s
 		if err != nil || u.Host == "" {
 			return nil, fmt.Errorf("%s:%d:%d: channel %s: service %q is not a URL", file, p.Line, p.Col, channel, s)
 		}
-		if u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname())) {
-			return nil, fmt.Errorf("%s:%d:%d: channel %s: service must start with https:// (http:// only for a local PDS)", file, p.Line, p.Col, channel)
+		if u.Scheme != "https" && !(u.Scheme == "http" && ch.AllowHTTP && isLoopback(u.Hostname())) {
+			return nil, fmt.Errorf("%s:%d:%d: channel %s: service must start with https:// (http:// only for a local PDS, with allow_http: true)", file, p.Line, p.Col, channel)
 		}
 	}
 	b, err := NewBluesky(BlueskyConfig{Channel: channel, Service: ch.Service.Value, Handle: ch.Handle.Value, Password: []byte(secret), Now: now})

@@ -723,7 +723,12 @@ func TestBlueskyFor(t *testing.T) {
 	if _, err := BlueskyFor("calendar.yaml", "sky", blueskyChannel("http://pds.example", "brand.test", "BSKY_PASSWORD"), getenv, time.Now); err == nil || strings.Contains(err.Error(), "very-secret-pw") {
 		t.Errorf("http service: %v", err)
 	}
-	if _, err := BlueskyFor("calendar.yaml", "sky", blueskyChannel("http://127.0.0.1:2583", "brand.test", "BSKY_PASSWORD"), getenv, time.Now); err != nil {
+	local := blueskyChannel("http://127.0.0.1:2583", "brand.test", "BSKY_PASSWORD")
+	if _, err := BlueskyFor("calendar.yaml", "sky", local, getenv, time.Now); err == nil {
+		t.Error("a local PDS over http without allow_http")
+	}
+	local.AllowHTTP = true
+	if _, err := BlueskyFor("calendar.yaml", "sky", local, getenv, time.Now); err != nil {
 		t.Errorf("local PDS: %v", err)
 	}
 }
