@@ -32,10 +32,13 @@ import (
 // matches the text before it posts that part again, in this process (a later Publish of the same
 // key, which the engine's retries make) and in the next run (the engine's Lookup). A repeat
 // therefore never depends on the server still remembering the key, whatever its age.
+// (net/http would by itself replay a POST that carries Idempotency-Key on a reused connection that
+// closed; the provider turns that off, so every repeat goes through the lookup.)
 //
 // Matching: a status's HTML content is reduced to text (tags stripped, entities unescaped,
 // <br> and paragraph breaks as newlines, whitespace collapsed) and compared with the
-// publication's text reduced the same way; a thread part must also reply to the part before it.
+// publication's text reduced the same way (remote mentions @user@domain as @user, since that is
+// how the HTML shows them); a thread part must also reply to the part before it.
 // The listing goes back at most 200 statuses and no further than a day before publish_at.
 //
 // Threads: parts go in order, each with in_reply_to_id of the one before, and stop at the first
@@ -734,6 +737,8 @@ var (
 	reTag   = regexp.MustCompile(`<[^>]*>`)
 	reSpace = regexp.MustCompile(`[ \t\r\f\v\x{00a0}]+`)
 	reLines = regexp.MustCompile(`\s*\n\s*`)
+	// A remote mention, @user@domain in the text, is shown as @user in the status's content.
+	reMention = regexp.MustCompile(`(^|[^\w@])@(\w+)@[\w.-]*\w`)
 )
 
 // NormalizeStatusHTML reduces a status's HTML content to comparable text: <br> and paragraph
@@ -745,9 +750,11 @@ func NormalizeStatusHTML(s string) string {
 	return NormalizeStatusText(html.UnescapeString(s))
 }
 
-// NormalizeStatusText collapses a plain text's whitespace: runs of spaces become one, spaces
-// around newlines and blank lines go, the ends are trimmed.
+// NormalizeStatusText collapses a plain text's whitespace (runs of spaces become one, spaces
+// around newlines and blank lines go, the ends are trimmed) and shortens remote mentions
+// @user@domain to @user, as the server's HTML shows them.
 func NormalizeStatusText(s string) string {
+	s = reMention.ReplaceAllString(s, "$1@$2")
 	s = reSpace.ReplaceAllString(s, " ")
 	s = reLines.ReplaceAllString(s, "\n")
 	return strings.TrimSpace(s)

@@ -837,6 +837,14 @@ func TestNormalizeStatusHTML(t *testing.T) {
 	if got := NormalizeStatusHTML(`<p>a<br>b</p><p>c&#39;s</p>`); got != "a\nb\nc's" {
 		t.Errorf("%q", got)
 	}
+	// A remote mention is shown as @user; a mail-like word stays.
+	remote := `<p>Thanks <span class="h-card" translate="no"><a href="https://other.example/@ana" class="u-url mention">@<span>ana</span></a></span> and <a href="https://masto.test/tags/tea" class="mention hashtag" rel="tag">#<span>tea</span></a></p>`
+	if got, want := NormalizeStatusHTML(remote), NormalizeStatusText("Thanks @ana@other.example and #tea"); got != want {
+		t.Errorf("%q != %q", got, want)
+	}
+	if got := NormalizeStatusText("mail me at a@b.example"); got != "mail me at a@b.example" {
+		t.Errorf("%q", got)
+	}
 }
 
 func TestMastodonFor(t *testing.T) {
