@@ -24,20 +24,8 @@ func newRepliesCmd(f *Factory, g *globalOptions) *cobra.Command {
 placeholders filled in from --var values or the variables' defaults.`,
 		Example: `  postctl replies list --tag orders
   postctl replies render shipping-delay --var name=Ana --var order=NW-20417 --channel bluesky | pbcopy`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
-				if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
-					msg += fmt.Sprintf(" (did you mean %q?)", s[0])
-				}
-				return usageErrorf(errors.New(msg))
-			}
-			return nil
-		},
-		SuggestionsMinimumDistance: 2,
-		// Runnable only so that a mistyped subcommand is a usage error rather than the help.
-		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
+	groupCmd(cmd)
 	cmd.AddCommand(newRepliesListCmd(f, g), newRepliesShowCmd(f, g), newRepliesRenderCmd(f, g), newRepliesExportCmd(f, g))
 	return cmd
 }

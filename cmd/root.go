@@ -229,3 +229,20 @@ func exactArgs(n int) cobra.PositionalArgs {
 		return nil
 	}
 }
+
+// groupCmd makes a command group runnable, so that a mistyped subcommand ("postctl replies lst")
+// is a usage error with a suggestion rather than the help and exit 0.
+func groupCmd(cmd *cobra.Command) {
+	cmd.SuggestionsMinimumDistance = 2
+	cmd.Args = func(cmd *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+			if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+				msg += fmt.Sprintf(" (did you mean %q?)", s[0])
+			}
+			return usageErrorf(errors.New(msg))
+		}
+		return nil
+	}
+	cmd.RunE = func(cmd *cobra.Command, args []string) error { return cmd.Help() }
+}

@@ -29,20 +29,8 @@ postctl rather than overwrite it.`,
 		Example: `  postctl state list
   postctl state show 2026-12-01-launch@mastodon
   postctl state mv 2026-12-01-launch@mastodon 2026-12-02-launch@mastodon`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
-				if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
-					msg += fmt.Sprintf(" (did you mean %q?)", s[0])
-				}
-				return usageErrorf(errors.New(msg))
-			}
-			return nil
-		},
-		SuggestionsMinimumDistance: 2,
-		// Runnable only so that a mistyped subcommand is a usage error rather than the help.
-		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
+	groupCmd(cmd)
 	cmd.AddCommand(newStateListCmd(f, g), newStateShowCmd(f, g), newStateMvCmd(f, g), newStateRmCmd(f, g))
 	return cmd
 }
