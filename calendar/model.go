@@ -180,12 +180,36 @@ type PostingWindow struct {
 	To       String   `yaml:"to"`
 }
 
-// Selector picks posts by channel, pillar or tag; empty picks everything.
+// Selector picks posts by channel, pillar or tag; empty picks everything. Blackouts, playbook
+// pauses and voice rules' where all read selectors the same way (see Selects).
 type Selector struct {
 	All      bool     `yaml:"all"`
 	Channels []String `yaml:"channels"`
 	Pillars  []String `yaml:"pillars"`
 	Tags     []String `yaml:"tags"`
+}
+
+// Selects says whether s picks the post on channel: channels narrow where (and); pillars and tags
+// pick what (one of the pillars or one of the tags); empty lists don't constrain.
+func (s Selector) Selects(p *Post, channel string) bool {
+	if s.All {
+		return true
+	}
+	if len(s.Channels) > 0 && !containsValue(s.Channels, channel) {
+		return false
+	}
+	if len(s.Pillars) == 0 && len(s.Tags) == 0 {
+		return true
+	}
+	if p.Pillar.Value != "" && containsValue(s.Pillars, p.Pillar.Value) {
+		return true
+	}
+	for _, t := range p.Tags {
+		if containsValue(s.Tags, t.Value) {
+			return true
+		}
+	}
+	return false
 }
 
 type Blackout struct {
@@ -198,6 +222,11 @@ type Blackout struct {
 	Tags     []String `yaml:"tags"`
 
 	Start, End time.Time // End is exclusive; set by Load
+}
+
+// Selector is the blackout's selectors: what it holds.
+func (b Blackout) Selector() Selector {
+	return Selector{Channels: b.Channels, Pillars: b.Pillars, Tags: b.Tags}
 }
 
 // Voice is voice.yaml. Rules are kept as written; the voice engine compiles them.

@@ -644,7 +644,7 @@ func (c *computer) orphans() {
 
 // hold says whether a blackout or the active crisis holds the publication.
 func (c *computer) hold(d *pub) *hold {
-	if c.crisis != nil && !d.time.Before(c.crisis.Time) && (c.pause == nil || selects(*c.pause, d.post, d.channel)) {
+	if c.crisis != nil && !d.time.Before(c.crisis.Time) && (c.pause == nil || c.pause.Selects(d.post, d.channel)) {
 		return &hold{current: true, reason: fmt.Sprintf("held by the crisis %q, active since %s, until it is resolved",
 			c.crisis.Playbook.Value, c.when(c.crisis.Time))}
 	}
@@ -655,8 +655,7 @@ func (c *computer) hold(d *pub) *hold {
 		if b.Start.IsZero() || !b.End.After(b.Start) || d.time.Before(b.Start) || !d.time.Before(b.End) {
 			continue
 		}
-		sel := calendar.Selector{Channels: b.Channels, Pillars: b.Pillars, Tags: b.Tags}
-		if !selects(sel, d.post, d.channel) {
+		if !b.Selector().Selects(d.post, d.channel) {
 			continue
 		}
 		name := "the blackout"
@@ -689,38 +688,6 @@ func (c *computer) crisisHold() {
 		}
 	}
 	// An unknown playbook pauses everything: holding too much is the safe mistake.
-}
-
-// selects reads a blackout's or playbook's selector like a rule's where: channels narrow where;
-// pillars and tags pick what (one of the pillars or one of the tags); empty lists don't constrain.
-func selects(s calendar.Selector, p *calendar.Post, channel string) bool {
-	if s.All {
-		return true
-	}
-	if len(s.Channels) > 0 && !hasValue(s.Channels, channel) {
-		return false
-	}
-	if len(s.Pillars) == 0 && len(s.Tags) == 0 {
-		return true
-	}
-	if p.Pillar.Value != "" && hasValue(s.Pillars, p.Pillar.Value) {
-		return true
-	}
-	for _, t := range p.Tags {
-		if hasValue(s.Tags, t.Value) {
-			return true
-		}
-	}
-	return false
-}
-
-func hasValue(list []calendar.String, v string) bool {
-	for _, s := range list {
-		if s.Value == v {
-			return true
-		}
-	}
-	return false
 }
 
 // when shows a time in the calendar's zone, for reasons.

@@ -331,7 +331,7 @@ func (k *checker) blackouts() {
 			}
 			var held []string
 			for _, ch := range p.channels {
-				if selects(b, p.Post, ch) {
+				if b.Selector().Selects(p.Post, ch) {
 					held = append(held, ch)
 				}
 			}

@@ -293,7 +293,7 @@ func blackouts(st *calendar.Strategy, pubs []publication, from, to time.Time) []
 		bc := BlackoutCoverage{Name: b.Name.Value, Reason: b.Reason.Value, From: b.From.Value, To: b.To.Value,
 			Start: b.Start, End: b.End}
 		for _, p := range pubs {
-			if !p.post.Time.Before(b.Start) && p.post.Time.Before(b.End) && selects(b, p.post.Post, p.channel) {
+			if !p.post.Time.Before(b.Start) && p.post.Time.Before(b.End) && b.Selector().Selects(p.post.Post, p.channel) {
 				bc.Held = append(bc.Held, p.post.ID.Value+"@"+p.channel)
 			}
 		}

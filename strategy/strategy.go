@@ -162,27 +162,6 @@ func on(pubs []publication, channel string) []publication {
 	return out
 }
 
-// selects says whether a blackout holds the post on channel: channels narrow where (and); pillars
-// and tags pick what (a post with one of the pillars or one of the tags); empty lists don't
-// constrain.
-func selects(b calendar.Blackout, p *calendar.Post, channel string) bool {
-	if len(b.Channels) > 0 && !hasValue(b.Channels, channel) {
-		return false
-	}
-	if len(b.Pillars) == 0 && len(b.Tags) == 0 {
-		return true
-	}
-	if p.Pillar.Value != "" && hasValue(b.Pillars, p.Pillar.Value) {
-		return true
-	}
-	for _, t := range p.Tags {
-		if hasValue(b.Tags, t.Value) {
-			return true
-		}
-	}
-	return false
-}
-
 func hasValue(list []calendar.String, v string) bool {
 	for _, s := range list {
 		if s.Value == v {
