@@ -73,7 +73,13 @@ func Load(fsys fs.FS) (*Calendar, Findings, error) {
 		}
 		return nil, nil, fmt.Errorf("read calendar.yaml: %w", err)
 	}
-	results, findings := parseAll(fsys)
+	results, findings := parseAll(fsys, func(emit func(discovered)) Findings { return discover(fsys, emit) })
+	c, findings := assemble(fsys, results, findings)
+	return c, findings, nil
+}
+
+// assemble builds the calendar from parsed files and runs the checks that span files.
+func assemble(fsys fs.FS, results []parsed, findings Findings) (*Calendar, Findings) {
 	c := &Calendar{fsys: fsys, byPath: make(map[string]*File, len(results)), broken: map[schema.Kind][]string{}}
 	for _, r := range results {
 		findings = append(findings, r.findings...)
@@ -86,7 +92,7 @@ func Load(fsys fs.FS) (*Calendar, Findings, error) {
 	}
 	findings = append(findings, withoutRepeats(findings, check(c))...)
 	findings.Sort()
-	return c, findings, nil
+	return c, findings
 }
 
 // withoutRepeats drops cross-file findings at a position where parsing already reported a finding:
@@ -217,9 +223,9 @@ type parsed struct {
 	findings Findings
 }
 
-// parseAll lists the calendar's files and parses and schema-checks them in parallel, starting on the
+// parseAll parses and schema-checks the files that list emits, in parallel, starting on the
 // first file while the rest are still being listed. Results keep the order files were listed in.
-func parseAll(fsys fs.FS) ([]parsed, Findings) {
+func parseAll(fsys fs.FS, list func(emit func(discovered)) Findings) ([]parsed, Findings) {
 	type job struct {
 		i int
 		d discovered
@@ -245,7 +251,7 @@ func parseAll(fsys fs.FS) ([]parsed, Findings) {
 		}()
 	}
 	n := 0
-	findings := discover(fsys, func(d discovered) {
+	findings := list(func(d discovered) {
 		jobs <- job{n, d}
 		n++
 	})

@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/postctl/postctl/schema"
 )
@@ -92,35 +90,12 @@ func LoadFiles(fsys fs.FS, paths []string) (*Calendar, Findings, error) {
 		}
 		list = append(list, discovered{p, kind})
 	}
-	results := make([]parsed, len(list))
-	var wg sync.WaitGroup
-	next := make(chan int, len(list))
-	for i := range list {
-		next <- i
-	}
-	close(next)
-	for w := 0; w < min(runtime.GOMAXPROCS(0), len(list)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				results[i] = parseFile(fsys, list[i])
-			}
-		}()
-	}
-	wg.Wait()
-	c := &Calendar{fsys: fsys, byPath: make(map[string]*File, len(results)), broken: map[schema.Kind][]string{}}
-	var findings Findings
-	for _, r := range results {
-		findings = append(findings, r.findings...)
-		c.Files = append(c.Files, r.file)
-		c.byPath[r.file.Path] = r.file
-		if r.value == nil {
-			c.broken[r.file.Kind] = append(c.broken[r.file.Kind], r.file.Path)
+	results, findings := parseAll(fsys, func(emit func(discovered)) Findings {
+		for _, d := range list {
+			emit(d)
 		}
-		c.add(r)
-	}
-	findings = append(findings, withoutRepeats(findings, check(c))...)
-	findings.Sort()
+		return nil
+	})
+	c, findings := assemble(fsys, results, findings)
 	return c, findings, nil
 }
