@@ -384,7 +384,7 @@ func (rv *Review) soon(headCal *calendar.Calendar) calendar.Findings {
 			u := Upcoming{ID: pc.ID, File: pc.File, Time: pc.Time, Until: pc.Time.Sub(rv.Now), Past: !pc.Time.After(rv.Now)}
 			rv.Upcoming = append(rv.Upcoming, u)
 			when := pc.Time.In(rv.Location).Format("2006-01-02 15:04 MST")
-			msg := fmt.Sprintf("publishes at %s, in %s: within 24 hours of merging this change", when, human(u.Until))
+			msg := fmt.Sprintf("publishes at %s, in %s: within 24 hours of merging this change", when, Until(u.Until))
 			if u.Past {
 				msg = fmt.Sprintf("publish_at %s has passed: this post would publish as soon as this change merges", when)
 			}
@@ -395,8 +395,8 @@ func (rv *Review) soon(headCal *calendar.Calendar) calendar.Findings {
 	return out
 }
 
-// human shows a duration in hours and minutes: 3h20m, 45m.
-func human(d time.Duration) string {
+// Until shows the time left before a post goes out, in hours and minutes: 3h20m, 45m.
+func Until(d time.Duration) string {
 	d = d.Round(time.Minute)
 	h, m := int(d.Hours()), int(d.Minutes())%60
 	switch {

@@ -133,7 +133,7 @@ func reviewText(s *Streams, v ReviewView) error {
 	if len(r.Upcoming) > 0 {
 		fmt.Fprintln(w)
 		for _, u := range r.Upcoming {
-			msg := fmt.Sprintf("publishes %s, in %s, within 24 hours of merging", rvWhen(u.Time, r.Location), rvDurationText(u.Until))
+			msg := fmt.Sprintf("publishes %s, in %s, within 24 hours of merging", rvWhen(u.Time, r.Location), review.Until(u.Until))
 			if u.Past {
 				msg = fmt.Sprintf("time %s has passed: publishes as soon as this merges", rvWhen(u.Time, r.Location))
 			}
@@ -285,18 +285,6 @@ func rvLengthText(p Palette, n, limit int, unit string) string {
 	return p.Dim(s)
 }
 
-func rvDurationText(d time.Duration) string {
-	d = d.Round(time.Minute)
-	h, m := int(d.Hours()), int(d.Minutes())%60
-	switch {
-	case h == 0:
-		return fmt.Sprintf("%dm", m)
-	case m == 0:
-		return fmt.Sprintf("%dh", h)
-	}
-	return fmt.Sprintf("%dh%02dm", h, m)
-}
-
 // --- markdown ---
 
 // ReviewMarkdown is the review as one pull-request comment, starting with ReviewMarker and kept
@@ -319,7 +307,7 @@ func ReviewMarkdown(v ReviewView) string {
 				fmt.Fprintf(&head, "> - …and %d more\n", len(r.Upcoming)-i)
 				break
 			}
-			msg := fmt.Sprintf("%s, in %s", rvWhen(u.Time, r.Location), rvDurationText(u.Until))
+			msg := fmt.Sprintf("%s, in %s", rvWhen(u.Time, r.Location), review.Until(u.Until))
 			if u.Past {
 				msg = fmt.Sprintf("%s, **already past: publishes as soon as this merges**", rvWhen(u.Time, r.Location))
 			}
