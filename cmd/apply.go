@@ -100,25 +100,12 @@ func runApply(f *Factory, opts applyOptions) (err error) {
 			return err
 		}
 	}
-	cal, findings, err := loadCalendar(f, opts.Dir)
+	cal, findings, at, err := loadForPlan(f, opts.Dir, opts.At)
 	if err != nil {
 		return err
 	}
-	at := f.Clock()
-	if opts.At != "" && cal.Location != nil {
-		if at, err = calendar.ParseTime(opts.At, cal.Location); err != nil {
-			return usageErrorf(fmt.Errorf("--at %q: %w", opts.At, err))
-		}
-	}
-	findings = append(findings, lint(cal, at)...)
-	if blocking := planBlocking(findings); len(blocking) > 0 {
-		blocking.Sort()
-		format := opts.Format
-		report := view.Report{Dir: opts.Dir, Files: len(cal.Files), Findings: blocking}
-		if err := view.RenderFindings(f.Streams, format, report); err != nil {
-			return err
-		}
-		return errSilent
+	if err := refuseInvalid(f, opts.Dir, opts.Format, cal, append(findings, lint(cal, at)...)); err != nil {
+		return err
 	}
 	if saved != nil {
 		// What the plan needs must be there before the lock is taken: nothing is published without it.
@@ -150,14 +137,9 @@ func runApply(f *Factory, opts applyOptions) (err error) {
 			return err
 		}
 	} else {
-		p, err = plan.Compute(cal, st, plan.Options{At: at, PublishLate: opts.PublishLate, AllowEmpty: opts.AllowEmpty})
-		if errors.Is(err, plan.ErrEmpty) {
-			return fmt.Errorf("%w: the calendar has none of them any more (is this the right directory?); run with --allow-empty if that is intended", err)
-		}
-		if err != nil {
+		if p, err = computePlan(cal, st, opts.Dir, plan.Options{At: at, PublishLate: opts.PublishLate, AllowEmpty: opts.AllowEmpty}); err != nil {
 			return err
 		}
-		p.Commit = headCommit(opts.Dir)
 	}
 	changes := p.Summary().Changes()
 	if changes == 0 && len(p.Moves) == 0 {

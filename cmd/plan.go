@@ -95,15 +95,9 @@ calendar is invalid or the plan refused; 4 on a usage error.`,
 var errChanges = fmt.Errorf("changes present: %w", errSilent)
 
 func runPlan(f *Factory, opts planOptions) error {
-	cal, findings, err := loadCalendar(f, opts.Dir)
+	cal, findings, at, err := loadForPlan(f, opts.Dir, opts.At)
 	if err != nil {
 		return err
-	}
-	at := f.Clock()
-	if opts.At != "" && cal.Location != nil {
-		if at, err = calendar.ParseTime(opts.At, cal.Location); err != nil {
-			return usageErrorf(fmt.Errorf("--at %q: %w", opts.At, err))
-		}
 	}
 	// The state is read while the calendar is linted: both take a while on a large calendar.
 	type readResult struct {
@@ -121,27 +115,17 @@ func runPlan(f *Factory, opts planOptions) error {
 		st, err := backend.Read()
 		stateRead <- readResult{st, err}
 	}()
-	findings = append(findings, lint(cal, at)...)
-	if blocking := planBlocking(findings); len(blocking) > 0 {
-		blocking.Sort()
-		report := view.Report{Dir: opts.Dir, Files: len(cal.Files), Findings: blocking}
-		if err := view.RenderFindings(f.Streams, opts.Format, report); err != nil {
-			return err
-		}
-		return errSilent
+	if err := refuseInvalid(f, opts.Dir, opts.Format, cal, append(findings, lint(cal, at)...)); err != nil {
+		return err
 	}
 	read := <-stateRead
 	if read.err != nil {
 		return read.err
 	}
-	p, err := plan.Compute(cal, read.st, plan.Options{At: at, Horizon: opts.Horizon, PublishLate: opts.PublishLate, AllowEmpty: opts.AllowEmpty})
-	if errors.Is(err, plan.ErrEmpty) {
-		return fmt.Errorf("%w: the calendar has none of them any more (is this the right directory?); run with --allow-empty if that is intended", err)
-	}
+	p, err := computePlan(cal, read.st, opts.Dir, plan.Options{At: at, Horizon: opts.Horizon, PublishLate: opts.PublishLate, AllowEmpty: opts.AllowEmpty})
 	if err != nil {
 		return err
 	}
-	p.Commit = headCommit(opts.Dir)
 	if opts.Out != "" {
 		var buf bytes.Buffer
 		if err := view.WritePlanJSON(&buf, p); err != nil {
@@ -161,6 +145,49 @@ func runPlan(f *Factory, opts planOptions) error {
 		return errChanges
 	}
 	return nil
+}
+
+// loadForPlan loads the calendar for plan and apply, and the time to plan at: --at, in the
+// calendar's zone, or the clock.
+func loadForPlan(f *Factory, dir, atFlag string) (*calendar.Calendar, calendar.Findings, time.Time, error) {
+	cal, findings, err := loadCalendar(f, dir)
+	if err != nil {
+		return nil, nil, time.Time{}, err
+	}
+	at := f.Clock()
+	if atFlag != "" && cal.Location != nil {
+		if at, err = calendar.ParseTime(atFlag, cal.Location); err != nil {
+			return nil, nil, time.Time{}, usageErrorf(fmt.Errorf("--at %q: %w", atFlag, err))
+		}
+	}
+	return cal, findings, at, nil
+}
+
+// refuseInvalid prints the findings that stop a plan, and fails, when there are any.
+func refuseInvalid(f *Factory, dir, format string, cal *calendar.Calendar, findings calendar.Findings) error {
+	blocking := planBlocking(findings)
+	if len(blocking) == 0 {
+		return nil
+	}
+	blocking.Sort()
+	report := view.Report{Dir: dir, Files: len(cal.Files), Findings: blocking}
+	if err := view.RenderFindings(f.Streams, format, report); err != nil {
+		return err
+	}
+	return errSilent
+}
+
+// computePlan plans the calendar against the state and records the commit it was made at.
+func computePlan(cal *calendar.Calendar, st *state.State, dir string, opts plan.Options) (*plan.Plan, error) {
+	p, err := plan.Compute(cal, st, opts)
+	if errors.Is(err, plan.ErrEmpty) {
+		return nil, fmt.Errorf("%w: the calendar has none of them any more (is this the right directory?); run with --allow-empty if that is intended", err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	p.Commit = headCommit(dir)
+	return p, nil
 }
 
 // planBlocking are the findings that stop a plan: errors, except a post inside a blackout, which
