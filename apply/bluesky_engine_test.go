@@ -33,16 +33,7 @@ func bskyLoad(t *testing.T, ids ...string) *calendar.Calendar {
 	for _, id := range ids {
 		fsys["posts/"+id+".yaml"] = &fstest.MapFile{Data: []byte("publish_at: 2026-12-01T08:55:00Z\nchannels: [sky]\ntext: Hello from " + id + " #coffee\nthread:\n  - And more.\n  - The end.\n")}
 	}
-	cal, findings, err := calendar.Load(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range findings {
-		if f.Level == calendar.Error {
-			t.Fatalf("calendar: %s:%d:%d: %s", f.File, f.Line, f.Col, f.Message)
-		}
-	}
-	return cal
+	return loadFS(t, fsys)
 }
 
 func TestBlueskyEngineExactlyOnce(t *testing.T) {

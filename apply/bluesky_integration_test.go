@@ -5,9 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"image"
-	"image/color"
-	"image/png"
 	"io"
 	"net/http"
 	"net/url"
@@ -357,17 +354,10 @@ func TestBlueskyRealPDS(t *testing.T) {
 	}
 
 	// A post with an image and its alt text.
-	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
-	for i := range 8 {
-		img.Set(i, i, color.RGBA{200, 80, 20, 255})
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
+	pngData := testPNG(t)
 	const alt = "A diagonal orange line on a white square"
 	withImage := pub("photo", "Our new label")
-	withImage.Media = []Media{{Path: "media/label.png", Alt: alt, Data: buf.Bytes()}}
+	withImage.Media = []Media{{Path: "media/label.png", Alt: alt, Data: pngData}}
 	mres, err := prov.Publish(ctx, withImage)
 	if err != nil {
 		t.Fatalf("publish a post with an image: %v", err)
@@ -378,8 +368,8 @@ func TestBlueskyRealPDS(t *testing.T) {
 	}
 	if e := mp.Value.Embed; e == nil || e.Type != "app.bsky.embed.images" || len(e.Images) != 1 {
 		t.Fatalf("the image post's embed is %+v, want one app.bsky.embed.images image", e)
-	} else if im := e.Images[0]; im.Alt != alt || im.Image.Type != "blob" || im.Image.MimeType != "image/png" || im.Image.Size != buf.Len() {
-		t.Errorf("the image is %+v, want alt %q, a %d-byte image/png blob", im, alt, buf.Len())
+	} else if im := e.Images[0]; im.Alt != alt || im.Image.Type != "blob" || im.Image.MimeType != "image/png" || im.Image.Size != len(pngData) {
+		t.Errorf("the image is %+v, want alt %q, a %d-byte image/png blob", im, alt, len(pngData))
 	}
 
 	// Exactly once: the same publications again, from this provider and from a fresh one (a next

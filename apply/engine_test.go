@@ -1,9 +1,13 @@
 package apply
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"sort"
 	"strings"
 	"sync"
@@ -33,12 +37,9 @@ channels:
 
 var now = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 
-func loadCal(t *testing.T, posts map[string]string) *calendar.Calendar {
+// loadFS loads a test calendar and fails the test on any error finding.
+func loadFS(t *testing.T, fsys fstest.MapFS) *calendar.Calendar {
 	t.Helper()
-	fsys := fstest.MapFS{"calendar.yaml": {Data: []byte(testCalendar)}, "media/cup.png": {Data: []byte("PNG")}}
-	for id, src := range posts {
-		fsys["posts/"+id+".yaml"] = &fstest.MapFile{Data: []byte(src)}
-	}
 	cal, findings, err := calendar.Load(fsys)
 	if err != nil {
 		t.Fatal(err)
@@ -49,6 +50,29 @@ func loadCal(t *testing.T, posts map[string]string) *calendar.Calendar {
 		}
 	}
 	return cal
+}
+
+// testPNG is a small real PNG: a diagonal orange line on a white square.
+func testPNG(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	for i := range 8 {
+		img.Set(i, i, color.RGBA{200, 80, 20, 255})
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func loadCal(t *testing.T, posts map[string]string) *calendar.Calendar {
+	t.Helper()
+	fsys := fstest.MapFS{"calendar.yaml": {Data: []byte(testCalendar)}, "media/cup.png": {Data: []byte("PNG")}}
+	for id, src := range posts {
+		fsys["posts/"+id+".yaml"] = &fstest.MapFile{Data: []byte(src)}
+	}
+	return loadFS(t, fsys)
 }
 
 func due(channels string, extra ...string) string {

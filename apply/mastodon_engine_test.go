@@ -6,7 +6,6 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/postctl/postctl/calendar"
 	"github.com/postctl/postctl/plan"
 	"github.com/postctl/postctl/state"
 )
@@ -23,15 +22,7 @@ func TestMastodonEngineExactlyOnce(t *testing.T) {
 	post("one", "")
 	post("two", "thread:\n  - Part two.\n  - Part three.\n")
 	post("three", "")
-	cal, findings, err := calendar.Load(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range findings {
-		if f.Level == calendar.Error {
-			t.Fatalf("calendar: %s:%d:%d: %s", f.File, f.Line, f.Col, f.Message)
-		}
-	}
+	cal := loadFS(t, fsys)
 	// "one": created, the connection dropped; "two": its second part answers 500; "three": the
 	// repeat of its key answers 500 (some versions), after a dropped answer.
 	m.dropText["Hello from one."] = 1

@@ -1,12 +1,8 @@
 package apply
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"image"
-	"image/color"
-	"image/png"
 	"io"
 	"net"
 	"net/http"
@@ -249,17 +245,10 @@ func TestMastodonRealSnac(t *testing.T) {
 	}
 
 	// A post with an image and its description.
-	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
-	for i := range 8 {
-		img.Set(i, i, color.RGBA{200, 80, 20, 255})
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
+	pngData := testPNG(t)
 	const alt = "A diagonal orange line on a white square"
 	withImage := pub("photo", "Our new label")
-	withImage.Media = []Media{{Path: "media/label.png", Alt: alt, Data: buf.Bytes()}}
+	withImage.Media = []Media{{Path: "media/label.png", Alt: alt, Data: pngData}}
 	mres, err := prov.Publish(ctx, withImage)
 	if err != nil {
 		t.Fatalf("publish a post with an image: %v", err)

@@ -37,16 +37,7 @@ func whLoad(t *testing.T, ids ...string) *calendar.Calendar {
 	for _, id := range ids {
 		fsys["posts/"+id+".yaml"] = &fstest.MapFile{Data: []byte("publish_at: 2026-12-01T08:55:00Z\nchannels: [hooks]\ntext: Hello from " + id + ".\nthread:\n  - And more.\n")}
 	}
-	cal, findings, err := calendar.Load(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range findings {
-		if f.Level == calendar.Error {
-			t.Fatalf("calendar: %s:%d:%d: %s", f.File, f.Line, f.Col, f.Message)
-		}
-	}
-	return cal
+	return loadFS(t, fsys)
 }
 
 // whStore keeps the state in memory, encoded, with the compare-and-swap on the serial.
