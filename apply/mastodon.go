@@ -488,17 +488,9 @@ func (m *Mastodon) publishPart(ctx context.Context, p *Publication, i int, part 
 		form.Set("in_reply_to_id", replyTo)
 	}
 	what := "POST /api/v1/statuses"
-	a, err := m.call(ctx, http.MethodPost, "/api/v1/statuses", strings.NewReader(form.Encode()),
-		"application/x-www-form-urlencoded", map[string]string{"Idempotency-Key": key})
+	a, err := m.postStatus(ctx, what, form, key, key)
 	if err != nil {
-		m.setUncertain(key, true)
 		return nil, err
-	}
-	if !ok2xx(a.code) {
-		if a.code >= 500 || a.code == http.StatusRequestTimeout {
-			m.setUncertain(key, true)
-		}
-		return nil, m.refusal(what, a)
 	}
 	var st mastodonStatus
 	if err := json.Unmarshal(a.body, &st); err != nil || st.ID == "" {
@@ -507,6 +499,25 @@ func (m *Mastodon) publishPart(ctx context.Context, p *Publication, i int, part 
 	}
 	m.setUncertain(key, false)
 	return &st, nil
+}
+
+// postStatus POSTs a status with an Idempotency-Key. An outcome that may hide a created status (no
+// answer, 408, a 5xx: some servers answer a repeated key with 500) marks uncertain, so the next
+// attempt lists the account's statuses before it posts again.
+func (m *Mastodon) postStatus(ctx context.Context, what string, form url.Values, idempotencyKey, uncertain string) (*mastodonAnswer, error) {
+	a, err := m.call(ctx, http.MethodPost, "/api/v1/statuses", strings.NewReader(form.Encode()),
+		"application/x-www-form-urlencoded", map[string]string{"Idempotency-Key": idempotencyKey})
+	if err != nil {
+		m.setUncertain(uncertain, true)
+		return nil, err
+	}
+	if !ok2xx(a.code) {
+		if a.code >= 500 || a.code == http.StatusRequestTimeout {
+			m.setUncertain(uncertain, true)
+		}
+		return nil, m.refusal(what, a)
+	}
+	return a, nil
 }
 
 func (m *Mastodon) setUncertain(key string, v bool) {
@@ -893,17 +904,9 @@ func (m *Mastodon) Schedule(ctx context.Context, p *Publication) (*Result, error
 	form := m.form(p.Text, ids)
 	form.Set("scheduled_at", p.At.UTC().Format(time.RFC3339))
 	what := "POST /api/v1/statuses (scheduled)"
-	a, err := m.call(ctx, http.MethodPost, "/api/v1/statuses", strings.NewReader(form.Encode()),
-		"application/x-www-form-urlencoded", map[string]string{"Idempotency-Key": p.Key})
+	a, err := m.postStatus(ctx, what, form, p.Key, key)
 	if err != nil {
-		m.setUncertain(key, true)
 		return nil, err
-	}
-	if !ok2xx(a.code) {
-		if a.code >= 500 || a.code == http.StatusRequestTimeout {
-			m.setUncertain(key, true)
-		}
-		return nil, m.refusal(what, a)
 	}
 	m.setUncertain(key, false)
 	var st mastodonStatus
