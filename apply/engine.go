@@ -663,10 +663,8 @@ func (e *engine) resolve(ctx context.Context, c plan.Change, prov Provider, o *O
 // maxDelay is how late a publication on the channel may still go out.
 func (e *engine) maxDelay(channel string) time.Duration {
 	if e.opts.Calendar != nil {
-		if ch, ok := e.opts.Calendar.Channel(channel); ok && ch.MaxDelay.Set {
-			if d, err := calendar.ParseDuration(ch.MaxDelay.Value); err == nil {
-				return d
-			}
+		if ch, ok := e.opts.Calendar.Channel(channel); ok {
+			return ch.Delay()
 		}
 	}
 	return plan.DefaultMaxDelay

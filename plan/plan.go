@@ -105,7 +105,7 @@ func (a Action) IsChange() bool {
 const DefaultHorizon = 7 * 24 * time.Hour
 
 // DefaultMaxDelay is how late a publication may still go out when its channel sets no max_delay.
-const DefaultMaxDelay = time.Hour
+const DefaultMaxDelay = calendar.DefaultMaxDelay
 
 // NativeLead is how far ahead a post must be to be scheduled natively (Mastodon's minimum).
 const NativeLead = 5 * time.Minute
@@ -299,18 +299,9 @@ func (c *computer) channel(id string) (channelInfo, bool) {
 	if !ok {
 		return channelInfo{}, false
 	}
-	info := channelInfo{native: ch.Provider.Value == "mastodon" && ch.Scheduling.Value == "native", maxDelay: maxDelay(ch)}
+	info := channelInfo{native: ch.Provider.Value == "mastodon" && ch.Scheduling.Value == "native", maxDelay: ch.Delay()}
 	c.channels[id] = info
 	return info, true
-}
-
-func maxDelay(ch calendar.Channel) time.Duration {
-	if ch.MaxDelay.Set {
-		if d, err := calendar.ParseDuration(ch.MaxDelay.Value); err == nil {
-			return d
-		}
-	}
-	return DefaultMaxDelay
 }
 
 // moves carries records of renamed posts (moved_from) to their new addresses.

@@ -1,0 +1,12 @@
+package cmd
+
+import (
+	"errors"
+
+	"github.com/spf13/cobra"
+)
+
+// Stub: replaced by the real command.
+func newCrisisShowCmd(f *Factory, g *globalOptions) *cobra.Command {
+	return &cobra.Command{Use: "show", Short: "TODO", RunE: func(*cobra.Command, []string) error { return errors.New("not implemented") }}
+}
