@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/postctl/postctl/calendar"
+	"github.com/postctl/postctl/crisis"
 	"github.com/postctl/postctl/strategy"
 	"github.com/postctl/postctl/view"
 	"github.com/postctl/postctl/voice"
@@ -70,11 +71,12 @@ func runValidate(f *Factory, opts validateOptions) error {
 	return nil
 }
 
-// lint runs the checks beyond the files themselves: brand voice and strategy.
+// lint runs the checks beyond the files themselves: brand voice, strategy and the active crisis.
 func lint(cal *calendar.Calendar, now time.Time) calendar.Findings {
 	var out calendar.Findings
 	out = append(out, voice.Check(cal)...)
 	out = append(out, strategy.Check(cal, now)...)
+	out = append(out, crisis.Check(cal, now)...)
 	return out
 }
 
