@@ -92,6 +92,8 @@ type Outcome struct {
 type Report struct {
 	Outcomes []Outcome
 	Moves    int
+	Held     int    // holds recorded (no platform call)
+	Released int    // ended holds forgotten
 	Serial   uint64 // the state's serial after the run
 }
 
@@ -134,6 +136,15 @@ type Event struct {
 func Key(address, contentHash string) string {
 	sum := sha256.Sum256([]byte(address + "\x00" + contentHash))
 	return hex.EncodeToString(sum[:])
+}
+
+// keyFor is the key of a publication whose record withdrew cancels scheduled posts before: each
+// new creation after a cancel gets its own key.
+func keyFor(address, contentHash string, r *state.Publication) string {
+	if r == nil || r.Cancels == 0 {
+		return Key(address, contentHash)
+	}
+	return Key(address, fmt.Sprintf("%s\x00cancels=%d", contentHash, r.Cancels))
 }
 
 type engine struct {
@@ -222,8 +233,11 @@ func (e *engine) run(ctx context.Context) error {
 			crashPoint()
 		}
 	}
+	if err := e.holds(); err != nil {
+		return err
+	}
 	var stop error
-	for _, c := range p.Changes {
+	for _, c := range holdsFirst(p.Changes) {
 		if !c.Action.IsChange() {
 			continue
 		}
@@ -250,6 +264,54 @@ func (e *engine) run(ctx context.Context) error {
 		}
 	}
 	return stop
+}
+
+// holdsFirst orders the changes so that posts a blackout or crisis holds are withdrawn from the
+// platform before anything else goes out: in a crisis, stopping promotions comes first.
+func holdsFirst(changes []plan.Change) []plan.Change {
+	out := make([]plan.Change, 0, len(changes))
+	for _, c := range changes {
+		if c.Hold {
+			out = append(out, c)
+		}
+	}
+	for _, c := range changes {
+		if !c.Hold {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// holds records the plan's holds in the state, and forgets ended ones, in one write: no
+// platform is called. A record that changed since the plan (another status) is left alone.
+func (e *engine) holds() error {
+	now := e.opts.Now().UTC()
+	for _, h := range e.opts.Plan.Holds {
+		r := e.st.Get(h.Address)
+		switch {
+		case h.Release:
+			if r != nil && r.Status == state.Held {
+				delete(e.st.Publications, h.Address)
+				e.report.Released++
+			}
+		case r == nil:
+			e.st.Publications[h.Address] = &state.Publication{Post: h.Post, Channel: h.Channel, Status: state.Held,
+				ContentHash: h.Hash, PlannedAt: h.At, UpdatedAt: now, Reason: h.Reason}
+			e.report.Held++
+		case r.Status == state.Cancelled:
+			r.Status, r.Reason, r.UpdatedAt, r.PlannedAt, r.ContentHash = state.Held, h.Reason, now, h.At, h.Hash
+			e.report.Held++
+		}
+	}
+	if e.report.Held+e.report.Released == 0 {
+		return nil
+	}
+	if err := e.write(); err != nil {
+		return err
+	}
+	crashPoint()
+	return nil
 }
 
 // writeError is a failure to journal: the run cannot go on without its write-ahead log.
@@ -325,6 +387,12 @@ func (e *engine) post(id string) *calendar.Post {
 	if e.opts.Calendar == nil {
 		return nil
 	}
+	if calendar.IsStatement(id) {
+		if st := e.opts.Calendar.Statement(); st != nil && st.ID.Value == id {
+			return st
+		}
+		return nil
+	}
 	for _, p := range e.opts.Calendar.Posts {
 		if p != nil && p.ID.Value == id {
 			return p
@@ -343,7 +411,7 @@ func (e *engine) publication(c plan.Change) (*Publication, error) {
 	if hash == "" {
 		hash = plan.ContentHash(e.opts.Calendar, post, c.Channel)
 	}
-	pub := &Publication{Address: c.Address, Post: c.Post, Channel: c.Channel, Key: Key(c.Address, hash), ContentHash: hash,
+	pub := &Publication{Address: c.Address, Post: c.Post, Channel: c.Channel, Key: keyFor(c.Address, hash, e.st.Get(c.Address)), ContentHash: hash,
 		At: post.Time, Text: post.TextFor(c.Channel).Value}
 	var err error
 	if pub.Media, err = e.media(post.Media); err != nil {
@@ -697,11 +765,16 @@ func (e *engine) cancel(ctx context.Context, c plan.Change, prov Provider, reaso
 	switch {
 	case err == nil:
 		r.RemoteID, r.URL = "", ""
-		if serr := e.settle(r, state.Cancelled, nil, reason); serr != nil {
+		r.Cancels++
+		status := state.Cancelled
+		if c.Hold {
+			status = state.Held // scheduled again when the hold ends
+		}
+		if serr := e.settle(r, status, nil, reason); serr != nil {
 			o.Err, o.Status = serr, Unknown
 			return false
 		}
-		o.Status, o.Result = Done, state.Cancelled
+		o.Status, o.Result = Done, status
 		return true
 	case isJournal(err):
 		o.Err = err

@@ -142,7 +142,7 @@ func runApply(f *Factory, opts applyOptions) (err error) {
 		}
 	}
 	changes := p.Summary().Changes()
-	if changes == 0 && len(p.Moves) == 0 {
+	if changes == 0 && len(p.Moves) == 0 && len(p.Holds) == 0 {
 		if opts.Format == formatText {
 			if saved == nil {
 				if err := view.RenderPlan(f.Streams, formatText, p); err != nil {
@@ -270,6 +270,9 @@ func savedPlan(cal *calendar.Calendar, opts applyOptions, doc *view.PlanDocument
 			posts[post.ID.Value] = post
 		}
 	}
+	if st := cal.Statement(); st != nil {
+		posts[st.ID.Value] = st
+	}
 	for _, c := range doc.Changes {
 		t, err := time.Parse(time.RFC3339, c.Time)
 		if err != nil && c.Time != "" {
@@ -288,7 +291,16 @@ func savedPlan(cal *calendar.Calendar, opts applyOptions, doc *view.PlanDocument
 			}
 		}
 		p.Changes = append(p.Changes, plan.Change{Address: c.Address, Post: c.Post, Channel: c.Channel, Action: plan.Action(c.Action),
-			Reason: c.Reason, Irreversible: c.Irreversible, At: t, File: c.File, Hash: c.ContentHash, MovedFrom: c.MovedFrom})
+			Reason: c.Reason, Irreversible: c.Irreversible, At: t, File: c.File, Hash: c.ContentHash, MovedFrom: c.MovedFrom,
+			Hold: c.Hold, Statement: c.Statement})
+	}
+	for _, h := range doc.Holds {
+		t, err := time.Parse(time.RFC3339, h.Time)
+		if err != nil {
+			return nil, fmt.Errorf("%s: hold of %s: time %q is not an RFC 3339 time", opts.PlanFile, h.Address, h.Time)
+		}
+		p.Holds = append(p.Holds, plan.Hold{Address: h.Address, Post: h.Post, Channel: h.Channel, At: t, Hash: h.ContentHash,
+			Reason: h.Reason, Release: h.Release})
 	}
 	for _, m := range doc.Moves {
 		p.Moves = append(p.Moves, plan.Move{From: m.From, To: m.To})

@@ -129,8 +129,44 @@ type Plan struct {
 	Changes     []Change   // in time order, then by address
 	Upcoming    []Upcoming // due within (At, At+Horizon], in time order
 	Moves       []Move     // records carried to a renamed post's address
+	Holds       []Hold     // state-only updates: holds to record, ended holds to forget
+	Crisis      *Crisis    // the active crisis; nil when there is none
 	Notes       []string
 	ValidUntil  time.Time // zero: time alone never makes the plan stale
+}
+
+// Crisis is the active crisis as the plan sees it.
+type Crisis struct {
+	Playbook string // the id crisis.yaml names
+	Name     string // the playbook's name; empty when the playbook is unknown
+	Severity string
+	Known    bool // the playbook exists; an unknown one pauses everything
+	Since    time.Time
+	By       string
+	Reason   string
+	File     string // crisis.yaml
+	// Held counts the publications the crisis holds in this plan (held, or cancelled on the
+	// platform).
+	Held      int
+	Statement []string // the holding statement's addresses, one per channel
+	// ExpiresAfter is the playbook's expires_after (0: none); Expired says the crisis has been
+	// active longer than that at the plan's time, which every view warns about loudly.
+	ExpiresAfter time.Duration
+	Expired      bool
+}
+
+// Hold is a state-only update apply makes without calling a platform. A held publication is
+// recorded as held, so that once the hold ends a publication whose time passed meanwhile is
+// missed rather than published late by surprise. Release forgets a held record whose hold ended
+// before its time: the publication is back in the calendar and publishes when due.
+type Hold struct {
+	Address string
+	Post    string
+	Channel string
+	At      time.Time
+	Hash    string
+	Reason  string
+	Release bool
 }
 
 // Change is one publication's action with its reason.
@@ -146,6 +182,11 @@ type Change struct {
 	Hash         string    // ContentHash of the publication as the calendar has it; empty when gone
 	MovedFrom    string    // the address its record was carried from
 	Fields       []FieldChange
+	// Hold says a cancel withdraws a natively scheduled post because a blackout or the crisis
+	// holds it: apply records it as held, and it is scheduled again when the hold ends.
+	Hold bool
+	// Statement says the publication is the active crisis's holding statement.
+	Statement bool
 }
 
 // FieldChange is one changed field of a publication: publish_at (RFC 3339 in the calendar's time
@@ -179,11 +220,15 @@ type pub struct {
 	time     time.Time
 	maxDelay time.Duration
 	hash     string
+	// statement is the crisis's holding statement: never held, and due for as long as the
+	// crisis lasts (max_delay does not make it missed).
+	statement bool
 }
 
 type hold struct {
 	reason  string
 	current bool // the hold still lasts at the plan's time
+	crisis  bool // held by the crisis rather than a blackout
 }
 
 type computer struct {
@@ -193,8 +238,7 @@ type computer struct {
 	at     time.Time
 	loc    *time.Location
 	plan   *Plan
-	crisis *calendar.Crisis
-	pause  *calendar.Selector // nil: the crisis pauses everything (its playbook is unknown)
+	crisis *calendar.ActiveCrisis
 
 	hasher     *hasher
 	channels   map[string]channelInfo
@@ -228,7 +272,7 @@ func Compute(cal *calendar.Calendar, st *state.State, opts Options) (*Plan, erro
 		plan:   &Plan{At: opts.At, Location: loc, Horizon: opts.Horizon, StateSerial: st.Serial, Lineage: lineage},
 		hasher: newHasher(cal), channels: map[string]channelInfo{}, desired: make(map[string]*pub, len(cal.Posts)*2), posts: make(map[string]*calendar.Post, len(cal.Posts)), undecided: map[string]bool{},
 		carried: map[string]string{}, carriedOff: map[string]string{}}
-	c.crisisHold()
+	c.crisisInfo()
 	order := c.collect()
 	c.moves()
 	for _, d := range order {
@@ -279,6 +323,23 @@ func (c *computer) collect() []*pub {
 		}
 		if p.Time.IsZero() {
 			c.undecided[id] = true // its records are left alone
+		}
+	}
+	if c.crisis != nil {
+		if st := c.crisis.Statement(c.cal); st != nil {
+			c.posts[st.ID.Value] = st
+			for _, chID := range st.Channels {
+				addr := state.Address(st.ID.Value, chID.Value)
+				ch, ok := c.channel(chID.Value)
+				if _, dup := c.desired[addr]; !ok || dup {
+					continue
+				}
+				d := &pub{addr: addr, post: st, channel: chID.Value, native: ch.native, time: st.Time, maxDelay: ch.maxDelay,
+					hash: c.hasher.hash(st, chID.Value), statement: true}
+				c.desired[addr] = d
+				order = append(order, d)
+				c.plan.Crisis.Statement = append(c.plan.Crisis.Statement, addr)
+			}
 		}
 	}
 	return order
@@ -354,6 +415,17 @@ func (c *computer) add(ch Change) {
 	c.plan.Changes = append(c.plan.Changes, ch)
 }
 
+// held adds a held publication, and the hold to record unless its record says so already.
+func (c *computer) held(d *pub, h *hold, r *state.Publication) {
+	c.add(c.change(d, Held, h.reason))
+	if h.crisis {
+		c.plan.Crisis.Held++
+	}
+	if r == nil || r.Status != state.Held {
+		c.plan.Holds = append(c.plan.Holds, Hold{Address: d.addr, Post: d.post.ID.Value, Channel: d.channel, At: d.time, Hash: d.hash, Reason: h.reason})
+	}
+}
+
 func (c *computer) change(d *pub, a Action, reason string) Change {
 	return Change{Address: d.addr, Post: d.post.ID.Value, Channel: d.channel, Action: a, Reason: reason,
 		At: d.time, File: d.post.File, Hash: d.hash, MovedFrom: c.carried[d.addr]}
@@ -367,7 +439,7 @@ func (c *computer) activeScheduled(r *state.Publication) bool {
 func (c *computer) decide(d *pub) {
 	r, _ := c.record(d.addr)
 	if r == nil {
-		c.fresh(d)
+		c.fresh(d, nil)
 		return
 	}
 	if c.activeScheduled(r) {
@@ -386,17 +458,25 @@ func (c *computer) decide(d *pub) {
 		c.scheduled(d, r)
 	case state.Held, state.Cancelled:
 		if d.time.After(c.at) {
-			c.fresh(d)
+			n := len(c.plan.Changes)
+			c.fresh(d, r)
+			if r.Status == state.Held && len(c.plan.Changes) == n && c.hold(d) == nil {
+				// The hold ended before its time and the publication goes out when due: forget the
+				// hold, so that it is not missed even if no apply runs until then. (One scheduled
+				// again now keeps its record, and the count of its cancels, for a new key.)
+				c.plan.Holds = append(c.plan.Holds, Hold{Address: d.addr, Post: d.post.ID.Value, Channel: d.channel, At: d.time,
+					Hash: d.hash, Reason: "the hold ended before its time", Release: true})
+			}
 			return
 		}
 		if h := c.hold(d); h != nil && h.current {
-			c.add(c.change(d, Held, h.reason))
+			c.held(d, h, r)
 			return
 		}
 		c.late(d, fmt.Sprintf("was %s and its time, %s, has passed", r.Status, c.when(d.time)))
 	case state.Missed:
 		if d.time.After(c.at) {
-			c.fresh(d)
+			c.fresh(d, r)
 			return
 		}
 		c.late(d, fmt.Sprintf("missed its time, %s", c.when(d.time)))
@@ -409,20 +489,28 @@ func (c *computer) decide(d *pub) {
 			c.add(c.change(d, Blocked, why+"; change the post to try again"))
 			return
 		}
-		c.fresh(d)
+		c.fresh(d, r)
 	default:
 		c.unknown(d.addr, d, r)
 	}
 }
 
-// fresh decides a publication that no record binds.
-func (c *computer) fresh(d *pub) {
+// fresh decides a publication that no record binds; r is its record that no longer binds it.
+func (c *computer) fresh(d *pub, r *state.Publication) {
 	if h := c.hold(d); h != nil {
 		if h.current || d.time.After(c.at) {
-			c.add(c.change(d, Held, h.reason))
+			c.held(d, h, r)
 			return
 		}
 		c.late(d, h.reason+" at its time, "+c.when(d.time))
+		return
+	}
+	if d.statement && !d.time.After(c.at) {
+		// Due for as long as the crisis lasts: a holding statement is never missed.
+		ch := c.change(d, Publish, fmt.Sprintf("the holding statement of the crisis %q, activated %s: published now",
+			c.crisis.Crisis.Playbook.Value, c.when(d.time)))
+		ch.Irreversible, ch.Statement = true, true
+		c.add(ch)
 		return
 	}
 	if d.time.After(c.at) {
@@ -526,7 +614,12 @@ func (c *computer) fields(d *pub, r *state.Publication) []FieldChange {
 // scheduled handles a natively scheduled publication that is not public yet.
 func (c *computer) scheduled(d *pub, r *state.Publication) {
 	if h := c.hold(d); h != nil {
-		c.add(c.change(d, Cancel, h.reason))
+		ch := c.change(d, Cancel, h.reason+": the scheduled post is deleted and scheduled again when the hold ends")
+		ch.Hold = true
+		c.add(ch)
+		if h.crisis {
+			c.plan.Crisis.Held++
+		}
 		c.bound(r.PlannedAt)
 		return
 	}
@@ -614,6 +707,11 @@ func (c *computer) orphans() {
 		switch {
 		case r.Status == state.Pending:
 			c.unknown(addr, nil, r)
+		case c.activeScheduled(r) && calendar.IsStatement(post):
+			// Withdrawing the statement of a resolved crisis is deliberate: not counted by the guard.
+			c.add(Change{Address: addr, Post: post, Channel: ch, Action: Cancel, At: r.PlannedAt, MovedFrom: movedFrom,
+				Reason: "the holding statement of a crisis that is no longer active: the scheduled statement is deleted"})
+			c.bound(r.PlannedAt)
 		case c.activeScheduled(r):
 			c.native++
 			c.emptied++
@@ -633,11 +731,16 @@ func (c *computer) orphans() {
 	}
 }
 
-// hold says whether a blackout or the active crisis holds the publication.
+// hold says whether a blackout or the active crisis holds the publication. The crisis holds what
+// its playbook pauses from activated_at minus the channel's max_delay on: a publication due a
+// little before the activation and not yet out must not go out during the crisis either.
 func (c *computer) hold(d *pub) *hold {
-	if c.crisis != nil && !d.time.Before(c.crisis.Time) && (c.pause == nil || c.pause.Selects(d.post, d.channel)) {
-		return &hold{current: true, reason: fmt.Sprintf("held by the crisis %q, active since %s, until it is resolved",
-			c.crisis.Playbook.Value, c.when(c.crisis.Time))}
+	if d.statement {
+		return nil
+	}
+	if a := c.crisis; a != nil && !d.time.Before(a.Since().Add(-d.maxDelay)) && a.Pauses(d.post, d.channel) {
+		return &hold{current: true, crisis: true, reason: fmt.Sprintf("held by the crisis %q, active since %s, until it is resolved",
+			a.Crisis.Playbook.Value, c.when(a.Since()))}
 	}
 	if c.cal.Strategy == nil {
 		return nil
@@ -662,23 +765,23 @@ func (c *computer) hold(d *pub) *hold {
 	return nil
 }
 
-// crisisHold finds what the active crisis pauses.
-func (c *computer) crisisHold() {
-	cr := c.cal.Crisis
-	if cr == nil || cr.Time.IsZero() {
+// crisisInfo finds the active crisis and describes it for the plan.
+func (c *computer) crisisInfo() {
+	a := c.cal.ActiveCrisis()
+	if a == nil {
 		return
 	}
-	c.crisis = cr
-	for _, pb := range c.cal.Playbooks {
-		if pb != nil && pb.ID.Value == cr.Playbook.Value {
-			if !pb.Pause.All {
-				sel := pb.Pause
-				c.pause = &sel
-			}
-			return
-		}
+	c.crisis = a
+	cr := a.Crisis
+	info := &Crisis{Playbook: cr.Playbook.Value, Since: a.Since(), By: cr.By.Value, Reason: strings.Join(strings.Fields(cr.Reason.Value), " "), File: cr.File}
+	if pb := a.Playbook; pb != nil {
+		info.Known, info.Name, info.Severity = true, pb.Name.Value, pb.Severity.Value
 	}
-	// An unknown playbook pauses everything: holding too much is the safe mistake.
+	if until, ok := a.ExpiresAt(); ok {
+		info.ExpiresAfter = until.Sub(a.Since())
+		info.Expired = c.at.After(until)
+	}
+	c.plan.Crisis = info
 }
 
 // when shows a time in the calendar's zone, for reasons.
@@ -739,5 +842,6 @@ func sortPlan(p *Plan) {
 		return a.Address < b.Address
 	})
 	sort.Slice(p.Moves, func(i, j int) bool { return p.Moves[i].From < p.Moves[j].From })
+	sort.Slice(p.Holds, func(i, j int) bool { return p.Holds[i].Address < p.Holds[j].Address })
 	sort.Strings(p.Notes)
 }

@@ -345,7 +345,7 @@ func TestBlackout(t *testing.T) {
 	p := compute(t, cal, st, Options{At: at("2026-12-01T09:00")})
 	held := `held by the blackout "Christmas" until 2026-12-27 00:00 CET (Team off)`
 	check(t, p, []brief{
-		{"was@masto", Cancel, false, held},
+		{"was@masto", Cancel, false, held + ": the scheduled post is deleted and scheduled again when the hold ends"},
 		{"promo@masto", Held, false, held},
 		{"promo@outbox", Held, false, held},
 		{"greeting@masto", Schedule, false, "new: scheduled on masto for 2026-12-25 11:00 CET"},
@@ -394,8 +394,20 @@ func TestCrisis(t *testing.T) {
 	reason := `held by the crisis "recall", active since 2026-12-03 15:05 CET, until it is resolved`
 	check(t, p, []brief{
 		{"after@masto", Held, false, reason},
-		{"sched@masto", Cancel, false, reason},
+		{"sched@masto", Cancel, false, reason + ": the scheduled post is deleted and scheduled again when the hold ends"},
 	})
+	if c := find(p, "sched@masto"); !c.Hold {
+		t.Errorf("a cancel for a hold is recorded as held: %+v", c)
+	}
+	wantHolds := []Hold{{Address: "after@masto", Post: "after", Channel: "masto", At: at("2026-12-04T09:00"), Hash: find(p, "after@masto").Hash, Reason: reason}}
+	if diff := cmp.Diff(p.Holds, wantHolds); diff != "" {
+		t.Errorf("holds (-got +want):\n%s", diff)
+	}
+	wantCrisis := &Crisis{Playbook: "recall", Name: "Recall", Severity: "high", Known: true, Since: at("2026-12-03T15:05"), By: "Ana",
+		Reason: "Batch 42", File: "crisis.yaml", Held: 2}
+	if diff := cmp.Diff(p.Crisis, wantCrisis); diff != "" {
+		t.Errorf("crisis (-got +want):\n%s", diff)
+	}
 	// Resolved: what was held comes back while in the future, and is missed once its time passed.
 	delete(files, "crisis.yaml")
 	cal = load(t, files)
@@ -584,4 +596,143 @@ func TestContentHash(t *testing.T) {
 	if c := load(t, retimed); ContentHash(c, c.Posts[0], "masto") != masto {
 		t.Error("the time changed the hash")
 	}
+}
+
+// A held record is not recorded again; a held record whose hold ended before its time is
+// released, so that the post publishes when due even if no apply runs until then.
+func TestHoldRecords(t *testing.T) {
+	files := map[string]string{
+		"playbooks/recall.yaml": "name: Recall\nseverity: high\npause:\n  all: true\n",
+		"crisis.yaml":           "playbook: recall\nactivated_at: 2026-12-03T14:05:00Z\nreason: Batch 42\n",
+		"posts/after.yaml":      post("2026-12-04T09:00", "masto, outbox"),
+	}
+	cal := load(t, files)
+	held := stateOf(record(cal, "after@masto", state.Held), record(cal, "after@outbox", state.Held))
+	p := compute(t, cal, held, Options{At: at("2026-12-03T16:00")})
+	if c := find(p, "after@outbox"); c.Action != Held || len(p.Holds) != 0 {
+		t.Errorf("already recorded: %+v, holds %+v", c, p.Holds)
+	}
+	delete(files, "crisis.yaml")
+	cal = load(t, files)
+	p = compute(t, cal, held, Options{At: at("2026-12-03T18:00")})
+	// Scheduled again at once on the native channel (its record stays, for a new key); forgotten
+	// on the other, which publishes when due.
+	check(t, p, []brief{{"after@masto", Schedule, false, "new: scheduled on masto for 2026-12-04 09:00 CET"}})
+	if len(p.Holds) != 1 || !p.Holds[0].Release || p.Holds[0].Address != "after@outbox" {
+		t.Errorf("resolved before its time: holds %+v", p.Holds)
+	}
+	if p.Crisis != nil {
+		t.Errorf("no crisis: %+v", p.Crisis)
+	}
+}
+
+// The crisis holds what was due shortly before it was activated and has not gone out: a
+// publication within its channel's max_delay of the activation.
+func TestCrisisHoldsDueBeforeActivation(t *testing.T) {
+	cal := load(t, map[string]string{
+		"playbooks/outage.yaml": "name: Outage\nseverity: low\npause:\n  all: true\n",
+		"crisis.yaml":           "playbook: outage\nactivated_at: 2026-12-03T14:05:00Z\nreason: Down\n",
+		"posts/just.yaml":       post("2026-12-03T14:30", "outbox, slow"), // 35 min before (CET 15:05)
+		"posts/earlier.yaml":    post("2026-12-03T13:00", "outbox, slow"), // 2h05 before
+	})
+	p := compute(t, cal, nil, Options{At: at("2026-12-03T15:10")})
+	got := map[string]Action{}
+	for _, c := range p.Changes {
+		got[c.Address] = c.Action
+	}
+	want := map[string]Action{"just@outbox": Held, "just@slow": Held, "earlier@outbox": Missed, "earlier@slow": Held}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("(-got +want):\n%s", diff)
+	}
+}
+
+const statementPlaybook = `name: Recall
+severity: critical
+pause:
+  all: true
+holding_statement:
+  text: We are recalling one batch.
+  overrides:
+    outbox:
+      text: We are recalling one batch. Details on the site.
+expires_after: 2d
+`
+
+func TestHoldingStatement(t *testing.T) {
+	files := map[string]string{
+		"playbooks/recall.yaml": statementPlaybook,
+		"crisis.yaml":           "playbook: recall\nactivated_at: 2026-12-03T14:05:00Z\nreason: Batch 42\nby: Ana\n",
+		"posts/promo.yaml":      post("2026-12-04T09:00", "outbox"),
+	}
+	cal := load(t, files)
+	const id = "crisis:recall:20261203T140500Z"
+	reason := `the holding statement of the crisis "recall", activated 2026-12-03 15:05 CET: published now`
+	// Every channel, when the statement names none; never held by its own pause-all; due for as
+	// long as the crisis lasts, hours after max_delay.
+	p := compute(t, cal, nil, Options{At: at("2026-12-03T20:00")})
+	check(t, p, []brief{
+		{id + "@later", Publish, true, reason},
+		{id + "@masto", Publish, true, reason},
+		{id + "@outbox", Publish, true, reason},
+		{id + "@slow", Publish, true, reason},
+		{"promo@outbox", Held, false, `held by the crisis "recall", active since 2026-12-03 15:05 CET, until it is resolved`},
+	})
+	if c := find(p, id+"@outbox"); !c.Statement || c.File != "playbooks/recall.yaml" || c.Hash == find(p, id+"@masto").Hash {
+		t.Errorf("statement change %+v: want Statement, the playbook's file and the override's hash", c)
+	}
+	if diff := cmp.Diff(p.Crisis.Statement, []string{id + "@masto", id + "@later", id + "@outbox", id + "@slow"}); diff != "" {
+		t.Errorf("statement addresses (-got +want):\n%s", diff)
+	}
+	if p.Crisis.ExpiresAfter != 48*time.Hour || p.Crisis.Expired {
+		t.Errorf("expiry: %+v", p.Crisis)
+	}
+
+	// Published once: the next plan has nothing to do for it.
+	var recs []*state.Publication
+	for _, c := range p.Changes {
+		if c.Statement {
+			recs = append(recs, &state.Publication{Post: c.Post, Channel: c.Channel, Status: state.Published, ContentHash: c.Hash, PlannedAt: c.At})
+		}
+	}
+	p = compute(t, cal, stateOf(recs...), Options{At: at("2026-12-06T09:00")})
+	check(t, p, []brief{{"promo@outbox", Held, false, `held by the crisis "recall", active since 2026-12-03 15:05 CET, until it is resolved`}})
+	if !p.Crisis.Expired {
+		t.Errorf("active 2d18h with expires_after 2d: %+v", p.Crisis)
+	}
+
+	// Resolved: the published statements stay as they are; the held post is missed.
+	delete(files, "crisis.yaml")
+	cal = load(t, files)
+	p = compute(t, cal, stateOf(recs...), Options{At: at("2026-12-06T09:00")})
+	check(t, p, []brief{{"promo@outbox", Missed, false, "was due at 2026-12-04 09:00 CET, 2d ago, later than max_delay 1h: not published without --publish-late"}})
+
+	// Another activation of the same playbook is another statement.
+	files["crisis.yaml"] = "playbook: recall\nactivated_at: 2026-12-10T08:00:00Z\nreason: Batch 43\n"
+	cal = load(t, files)
+	p = compute(t, cal, stateOf(recs...), Options{At: at("2026-12-10T09:05")})
+	if c := find(p, "crisis:recall:20261210T080000Z@masto"); c.Action != Publish {
+		t.Errorf("second activation: %+v", c)
+	}
+}
+
+// A statement due in the future on a native channel is scheduled; if the crisis is resolved
+// first, it is withdrawn, and the guard does not count it.
+func TestHoldingStatementScheduled(t *testing.T) {
+	files := map[string]string{
+		"playbooks/recall.yaml": "name: Recall\nseverity: high\npause:\n  channels: [later]\nholding_statement:\n  channels: [masto]\n  text: Soon.\n",
+		"crisis.yaml":           "playbook: recall\nactivated_at: 2026-12-03T14:05:00Z\nreason: Planned maintenance\n",
+	}
+	cal := load(t, files)
+	p := compute(t, cal, nil, Options{At: at("2026-12-03T12:00")})
+	check(t, p, []brief{{"crisis:recall:20261203T140500Z@masto", Schedule, false, "new: scheduled on masto for 2026-12-03 15:05 CET"}})
+	rec := &state.Publication{Post: "crisis:recall:20261203T140500Z", Channel: "masto", Status: state.Scheduled, RemoteID: "7",
+		ContentHash: p.Changes[0].Hash, PlannedAt: p.Changes[0].At}
+	delete(files, "crisis.yaml")
+	cal = load(t, files)
+	p, err := Compute(cal, stateOf(rec), Options{At: at("2026-12-03T13:00")})
+	if err != nil {
+		t.Fatalf("the guard counts a withdrawn statement: %v", err)
+	}
+	check(t, p, []brief{{"crisis:recall:20261203T140500Z@masto", Cancel, false,
+		"the holding statement of a crisis that is no longer active: the scheduled statement is deleted"}})
 }

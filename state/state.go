@@ -61,6 +61,10 @@ type Publication struct {
 	Intent      *Intent   `json:"intent,omitempty"` // an irreversible call in flight
 	// Thread holds the remote ids of a thread's follow-ups, in order, as they are published.
 	Thread []string `json:"thread,omitempty"`
+	// Cancels counts the scheduled posts withdrawn from the platform (a hold, a replacement): the
+	// next one is created with a new idempotency key, because the platform may still answer the
+	// old key with the withdrawn post (Mastodon keeps a key for an hour).
+	Cancels int `json:"cancels,omitempty"`
 }
 
 // Intent is written durably before an irreversible call and cleared with its result.

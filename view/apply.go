@@ -21,11 +21,14 @@ type ApplyCounts struct {
 	Failed      int `json:"failed"`
 	Unknown     int `json:"unknown"`
 	NotRun      int `json:"not_run"`
+	// Holds recorded in the state (no platform call), and ended holds forgotten.
+	HoldsRecorded int `json:"holds_recorded"`
+	HoldsReleased int `json:"holds_released"`
 }
 
 // CountApply counts a report.
 func CountApply(r *apply.Report) ApplyCounts {
-	var c ApplyCounts
+	c := ApplyCounts{HoldsRecorded: r.Held, HoldsReleased: r.Released}
 	for _, o := range r.Outcomes {
 		switch o.Status {
 		case apply.Failed:
@@ -42,7 +45,7 @@ func CountApply(r *apply.Report) ApplyCounts {
 				c.Published++
 			case o.Result == state.Scheduled:
 				c.Scheduled++
-			case o.Result == state.Cancelled:
+			case o.Result == state.Cancelled, o.Result == state.Held:
 				c.Cancelled++
 			case o.Result == state.Missed:
 				c.Missed++
@@ -71,6 +74,8 @@ func (c ApplyCounts) Line() string {
 	add(c.Failed, "failed")
 	add(c.Unknown, "unknown (the next apply asks the platform)")
 	add(c.NotRun, "not run")
+	add(c.HoldsRecorded, "newly held (recorded)")
+	add(c.HoldsReleased, "no longer held")
 	head := "Apply complete"
 	if c.Failed+c.Unknown+c.NotRun > 0 {
 		head = "Apply finished with errors"
@@ -94,6 +99,9 @@ func outcomeWord(o *apply.Outcome) string {
 	word := string(o.Result)
 	if o.Action == "reschedule" && o.Result == state.Scheduled {
 		word = "rescheduled"
+	}
+	if o.Result == state.Held {
+		word = "cancelled and held (scheduled again when the hold ends)"
 	}
 	if word == "" {
 		word = "confirmed never published"

@@ -93,6 +93,19 @@ func planText(s *Streams, p *plan.Plan) error {
 		head += ", no state yet"
 	}
 	fmt.Fprintln(w, pal.Bold(head))
+	if cr := p.Crisis; cr != nil {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, pal.Red(pal.Bold(crisisLine(cr, loc))))
+		if cr.Reason != "" {
+			fmt.Fprintf(w, "  Reason: %s\n", cr.Reason)
+		}
+		if len(cr.Statement) > 0 {
+			fmt.Fprintf(w, "  Holding statement: %s\n", strings.Join(cr.Statement, ", "))
+		}
+		if cr.Expired {
+			fmt.Fprintf(w, "%s %s\n", pal.Red(pal.Bold("Warning:")), pal.Bold(CrisisExpiredText(cr, p.At)))
+		}
+	}
 	sum := p.Summary()
 	if len(p.Changes) > 0 {
 		fmt.Fprintln(w)
@@ -147,6 +160,46 @@ func planText(s *Streams, p *plan.Plan) error {
 	return nil
 }
 
+// crisisLine is the banner every plan view opens with while a crisis is active.
+func crisisLine(cr *plan.Crisis, loc *time.Location) string {
+	what := fmt.Sprintf("Crisis %q", cr.Playbook)
+	switch {
+	case !cr.Known:
+		what += " (an unknown playbook: everything is held)"
+	case cr.Name != "":
+		what += fmt.Sprintf(" (%s, %s)", cr.Name, cr.Severity)
+	}
+	what += " active since " + cr.Since.In(loc).Format(planTime)
+	if cr.By != "" {
+		what += ", by " + cr.By
+	}
+	return fmt.Sprintf("%s: %d %s held.", what, cr.Held, plural(cr.Held, "publication", "publications"))
+}
+
+// CrisisExpiredText is the loud warning about a crisis active longer than its expires_after.
+func CrisisExpiredText(cr *plan.Crisis, at time.Time) string {
+	return fmt.Sprintf("the crisis %q has been active for %s, longer than its playbook's expires_after %s: resolve it with postctl crisis resolve, or raise expires_after in the playbook",
+		cr.Playbook, ageText(at.Sub(cr.Since)), durationText(cr.ExpiresAfter))
+}
+
+// ageText is a duration in days and hours, or hours and minutes when under a day: 3d 4h, 5h 20m.
+func ageText(d time.Duration) string {
+	d = d.Round(time.Minute)
+	days, rest := d/(24*time.Hour), d%(24*time.Hour)
+	hours, mins := rest/time.Hour, (rest%time.Hour)/time.Minute
+	switch {
+	case days > 0 && hours > 0:
+		return fmt.Sprintf("%dd %dh", days, hours)
+	case days > 0:
+		return fmt.Sprintf("%dd", days)
+	case hours > 0 && mins > 0:
+		return fmt.Sprintf("%dh %dm", hours, mins)
+	case hours > 0:
+		return fmt.Sprintf("%dh", hours)
+	}
+	return fmt.Sprintf("%dm", mins)
+}
+
 func upcomingHow(u plan.Upcoming) string {
 	if u.Native {
 		return "scheduled on the platform"
@@ -169,7 +222,37 @@ type PlanDocument struct {
 	Changes       []PlanChangeJSON   `json:"changes"`
 	Upcoming      []PlanUpcomingJSON `json:"upcoming"`
 	Moves         []PlanMoveJSON     `json:"moves"`
+	Holds         []PlanHoldJSON     `json:"holds"`
+	Crisis        *PlanCrisisJSON    `json:"crisis"`
 	Notes         []string           `json:"notes"`
+}
+
+// PlanHoldJSON is a state-only update apply makes: a hold to record, or an ended one to forget.
+type PlanHoldJSON struct {
+	Address     string `json:"address"`
+	Post        string `json:"post"`
+	Channel     string `json:"channel"`
+	Time        string `json:"time"`
+	ContentHash string `json:"content_hash"`
+	Reason      string `json:"reason"`
+	Release     bool   `json:"release"`
+}
+
+// PlanCrisisJSON is the active crisis; null when there is none.
+type PlanCrisisJSON struct {
+	Playbook     string   `json:"playbook"`
+	Name         string   `json:"name"`
+	Severity     string   `json:"severity"`
+	Known        bool     `json:"known"`
+	Since        string   `json:"since"`
+	By           string   `json:"by"`
+	Reason       string   `json:"reason"`
+	File         string   `json:"file"`
+	Held         int      `json:"held"`
+	Statement    []string `json:"statement"`
+	ExpiresAfter string   `json:"expires_after,omitempty"`
+	Expired      bool     `json:"expired"`
+	Warning      string   `json:"warning,omitempty"`
 }
 
 type PlanStateJSON struct {
@@ -205,6 +288,8 @@ type PlanChangeJSON struct {
 	ContentHash  string          `json:"content_hash,omitempty"`
 	MovedFrom    string          `json:"moved_from,omitempty"`
 	Fields       []PlanFieldJSON `json:"fields"`
+	Hold         bool            `json:"hold,omitempty"`      // a cancel recorded as held
+	Statement    bool            `json:"statement,omitempty"` // the crisis's holding statement
 }
 
 type PlanFieldJSON struct {
@@ -261,11 +346,11 @@ func PlanJSON(p *plan.Plan) PlanDocument {
 		Summary: PlanSummaryJSON{Line: s.Line(), HasChanges: s.Changes() > 0, Changes: s.Changes(),
 			Schedule: s.Schedule, Publish: s.Publish, Reschedule: s.Reschedule, Replace: s.Replace, Cancel: s.Cancel,
 			Unknown: s.Unknown, Blocked: s.Blocked, Missed: s.Missed, Held: s.Held},
-		Changes: []PlanChangeJSON{}, Upcoming: []PlanUpcomingJSON{}, Moves: []PlanMoveJSON{}, Notes: []string{}}
+		Changes: []PlanChangeJSON{}, Upcoming: []PlanUpcomingJSON{}, Moves: []PlanMoveJSON{}, Holds: []PlanHoldJSON{}, Notes: []string{}}
 	for _, c := range p.Changes {
 		wc := PlanChangeJSON{Address: c.Address, Post: c.Post, Channel: c.Channel, Action: string(c.Action),
 			Actions: wireActions(c.Action), Irreversible: c.Irreversible, Reason: c.Reason, Time: rfc3339(c.At, loc),
-			File: c.File, ContentHash: c.Hash, MovedFrom: c.MovedFrom, Fields: []PlanFieldJSON{}}
+			File: c.File, ContentHash: c.Hash, MovedFrom: c.MovedFrom, Fields: []PlanFieldJSON{}, Hold: c.Hold, Statement: c.Statement}
 		for _, f := range c.Fields {
 			wc.Fields = append(wc.Fields, PlanFieldJSON{Name: f.Name, Before: f.Before, After: f.After})
 		}
@@ -277,6 +362,21 @@ func PlanJSON(p *plan.Plan) PlanDocument {
 	}
 	for _, m := range p.Moves {
 		doc.Moves = append(doc.Moves, PlanMoveJSON{From: m.From, To: m.To})
+	}
+	for _, h := range p.Holds {
+		doc.Holds = append(doc.Holds, PlanHoldJSON{Address: h.Address, Post: h.Post, Channel: h.Channel, Time: rfc3339(h.At, loc),
+			ContentHash: h.Hash, Reason: h.Reason, Release: h.Release})
+	}
+	if cr := p.Crisis; cr != nil {
+		wc := &PlanCrisisJSON{Playbook: cr.Playbook, Name: cr.Name, Severity: cr.Severity, Known: cr.Known, Since: rfc3339(cr.Since, loc),
+			By: cr.By, Reason: cr.Reason, File: cr.File, Held: cr.Held, Statement: append([]string{}, cr.Statement...), Expired: cr.Expired}
+		if cr.ExpiresAfter > 0 {
+			wc.ExpiresAfter = durationText(cr.ExpiresAfter)
+		}
+		if cr.Expired {
+			wc.Warning = CrisisExpiredText(cr, p.At)
+		}
+		doc.Crisis = wc
 	}
 	doc.Notes = append(doc.Notes, p.Notes...)
 	return doc
@@ -299,6 +399,7 @@ func durationText(d time.Duration) string {
 func WritePlanJSON(w io.Writer, p *plan.Plan) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // texts and names as written: "<" stays "<"
 	return enc.Encode(PlanJSON(p))
 }
 
@@ -322,6 +423,19 @@ func PlanMarkdown(p *plan.Plan) string {
 		fmt.Fprintf(&head, ", commit `%s`", shortCommit(p.Commit))
 	}
 	fmt.Fprintf(&head, ", state serial %d.\n", p.StateSerial)
+	if cr := p.Crisis; cr != nil {
+		fmt.Fprintf(&head, "\n> [!CAUTION]\n> **%s**", mdEscape(crisisLine(cr, loc)))
+		if cr.Reason != "" {
+			fmt.Fprintf(&head, "\n> Reason: %s", mdEscape(cr.Reason))
+		}
+		if len(cr.Statement) > 0 {
+			fmt.Fprintf(&head, "\n> Holding statement: `%s`", strings.Join(cr.Statement, "`, `"))
+		}
+		if cr.Expired {
+			fmt.Fprintf(&head, "\n>\n> **Warning:** %s", mdEscape(CrisisExpiredText(cr, p.At)))
+		}
+		head.WriteString("\n")
+	}
 
 	addrW := 0
 	for _, c := range p.Changes {
