@@ -11,6 +11,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/postctl/postctl/calendar"
+	"github.com/postctl/postctl/crisis"
 	"github.com/postctl/postctl/schema"
 	"github.com/postctl/postctl/social"
 	"github.com/postctl/postctl/strategy"
@@ -48,7 +49,7 @@ func (rv *Review) compare(changes map[string]*fileChange, baseFS, headFS fs.FS, 
 	if err != nil {
 		return fmt.Errorf("read the merge base: %w", err)
 	}
-	full := changed("calendar.yaml") || changed("strategy.yaml") || changed("voice.yaml")
+	full := changed("calendar.yaml") || changed("strategy.yaml") || changed("voice.yaml") || crisisFullLoad(baseCal, changes)
 	var headCal *calendar.Calendar
 	var headFindings calendar.Findings
 	if full {
@@ -66,6 +67,7 @@ func (rv *Review) compare(changes map[string]*fileChange, baseFS, headFS fs.FS, 
 
 	rv.posts(baseCal, headCal, touched)
 	rv.named(baseCal, headCal, changes)
+	rv.crisis(baseCal, headCal, changes)
 
 	// Findings in scope.
 	all := changed("calendar.yaml")
@@ -86,6 +88,11 @@ func (rv *Review) compare(changes map[string]*fileChange, baseFS, headFS fs.FS, 
 	for _, r := range strategy.Results(headCal, rv.Now) {
 		if allStrategy || touched[r.File] || periods.covers(r) {
 			out = append(out, r.Finding)
+		}
+	}
+	for _, f := range crisis.Check(headCal, rv.Now) {
+		if touched[f.File] {
+			out = append(out, f)
 		}
 	}
 	out = append(out, rv.soon(headCal)...)

@@ -19,7 +19,14 @@
 //   - strategy findings in touched files, and findings about a day, ISO week or month that holds a
 //     touched post (at its head or its base time): cadence findings on other posts of such a day,
 //     min_gap findings that name a touched post, min_per_week findings about such a week and
-//     pillar-mix findings about such a month.
+//     pillar-mix findings about such a month;
+//   - crisis findings (crisis.Check) in touched files: a touched post the active crisis holds,
+//     crisis.yaml outliving expires_after.
+//
+// The crisis: when crisis.yaml changed, or a playbook changed while a crisis is active, the head is
+// loaded whole, because which publications a crisis holds or lets go depends on every post; the
+// review's Crisis says what the change activates, resolves or changes (see CrisisChange). A change
+// that touches neither loads no more than before.
 package review
 
 import (
@@ -74,6 +81,10 @@ type Review struct {
 	Playbooks []NamedChange
 	Replies   []NamedChange
 	Settings  []NamedChange // calendar.yaml, strategy.yaml, voice.yaml, crisis.yaml: the top-level keys that changed
+
+	// Crisis is what the change does to the crisis (activates, resolves or changes it); nil when
+	// it leaves the crisis as it is.
+	Crisis *CrisisChange
 
 	// Findings are the calendar, voice and strategy findings in scope on the head side, and the
 	// publish-soon warnings, sorted.

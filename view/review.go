@@ -130,6 +130,9 @@ func reviewText(s *Streams, v ReviewView) error {
 	if r.Empty() {
 		fmt.Fprintln(w, "\nThe change touches no calendar file.")
 	}
+	if r.Crisis != nil {
+		rvCrisisText(w, p, r)
+	}
 	if len(r.Upcoming) > 0 {
 		fmt.Fprintln(w)
 		for _, u := range r.Upcoming {
@@ -175,14 +178,7 @@ func reviewText(s *Streams, v ReviewView) error {
 			for _, f := range pc.Fields {
 				rvTextField(w, p, f)
 			}
-			for _, pv := range pc.Preview {
-				fmt.Fprintf(w, "      %s  %s\n", p.Cyan(pv.Channel), rvLengthText(p, pv.Length, pv.Limit, pv.Unit))
-				rvIndented(w, pv.Text, "        ")
-				for i, t := range pv.Thread {
-					fmt.Fprintf(w, "        %s  %s\n", p.Dim(fmt.Sprintf("thread %d", i+1)), rvLengthText(p, t.Length, pv.Limit, pv.Unit))
-					rvIndented(w, t.Text, "          ")
-				}
-			}
+			rvTextPreviews(w, p, pc.Preview, "      ")
 		}
 	}
 	named := []struct {
@@ -224,6 +220,69 @@ func reviewText(s *Streams, v ReviewView) error {
 	}
 	fmt.Fprintf(w, "\n%s\n", line)
 	return nil
+}
+
+// rvTextPreviews writes a post's previews per channel, indented.
+func rvTextPreviews(w io.Writer, p Palette, previews []review.Preview, indent string) {
+	for _, pv := range previews {
+		fmt.Fprintf(w, "%s%s  %s\n", indent, p.Cyan(pv.Channel), rvLengthText(p, pv.Length, pv.Limit, pv.Unit))
+		rvIndented(w, pv.Text, indent+"  ")
+		for i, t := range pv.Thread {
+			fmt.Fprintf(w, "%s  %s  %s\n", indent, p.Dim(fmt.Sprintf("thread %d", i+1)), rvLengthText(p, t.Length, pv.Limit, pv.Unit))
+			rvIndented(w, t.Text, indent+"    ")
+		}
+	}
+}
+
+// rvCrisisLists are a crisis change's lists of posts, with their titles.
+func rvCrisisLists(c *review.CrisisChange) []struct {
+	title string
+	count int
+	list  []review.CrisisPost
+} {
+	held := "Held from now on"
+	if c.Before != nil {
+		held = "Newly held from now on"
+	}
+	return []struct {
+		title string
+		count int
+		list  []review.CrisisPost
+	}{
+		{held, c.HeldCount, c.Held},
+		{"Come back", c.BackCount, c.Back},
+		{"Missed, not published without --publish-late", c.MissedCount, c.Missed},
+	}
+}
+
+func rvCrisisPostText(cp review.CrisisPost, loc *time.Location) string {
+	s := fmt.Sprintf("%s  %s on %s", rvWhen(cp.Time, loc), cp.ID, strings.Join(cp.Channels, ", "))
+	if cp.Due {
+		s += " (its time has passed)"
+	}
+	return s
+}
+
+func rvCrisisText(w io.Writer, p Palette, r *review.Review) {
+	c := r.Crisis
+	fmt.Fprintf(w, "\n%s\n  %s %s\n", p.Bold("Crisis"), p.Red("!"), p.Bold(c.Headline(r.Location)))
+	for _, sec := range rvCrisisLists(c) {
+		if len(sec.list) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "  %s (%s):\n", sec.title, countOf(sec.count, "publication", "publications"))
+		for i, cp := range sec.list {
+			if i == review.MaxCrisisListed {
+				fmt.Fprintf(w, "    … and %d more\n", len(sec.list)-i)
+				break
+			}
+			fmt.Fprintf(w, "    %s  %s\n", rvCrisisPostText(cp, r.Location), p.Dim(rvRepoPath(r, cp.File)))
+		}
+	}
+	if len(c.Statement) > 0 {
+		fmt.Fprintf(w, "  Holding statement %s, published at the next apply after merge %s:\n", c.StatementID, p.Dim(rvRepoPath(r, c.StatementFile)))
+		rvTextPreviews(w, p, c.Statement, "    ")
+	}
 }
 
 func rvNamedKind(change string) string {
@@ -300,6 +359,9 @@ func ReviewMarkdown(v ReviewView) string {
 		icon = "⚠️"
 	}
 	fmt.Fprintf(&head, "%s **%s**\n\n`%s` ← `%s` · merge base `%s`\n", icon, rvMdEscape(ReviewSummary(v)), rvRevName(r.Base), rvRevName(r.Head), rvShort(r.MergeBase))
+	if r.Crisis != nil {
+		rvCrisisMarkdown(&head, r)
+	}
 	if len(r.Upcoming) > 0 {
 		fmt.Fprintf(&head, "\n> [!WARNING]\n> **%s within 24 hours of merging:**\n", countOf(len(r.Upcoming), "post would publish", "posts would publish"))
 		for i, u := range r.Upcoming {
@@ -419,19 +481,52 @@ func rvPostDetails(r *review.Review, pc review.PostChange) string {
 		fc := rvFence(diff.String())
 		fmt.Fprintf(&b, "%sdiff\n%s%s\n\n", fc, diff.String(), fc)
 	}
-	for _, pv := range pc.Preview {
-		fmt.Fprintf(&b, "**%s** · %s\n", pv.Channel, rvMdLength(pv.Length, pv.Limit, pv.Unit))
+	rvMdPreviews(&b, pc.Preview)
+	b.WriteString("</details>\n")
+	return b.String()
+}
+
+// rvMdPreviews writes a post's previews per channel as fenced text.
+func rvMdPreviews(b *strings.Builder, previews []review.Preview) {
+	for _, pv := range previews {
+		fmt.Fprintf(b, "**%s** · %s\n", pv.Channel, rvMdLength(pv.Length, pv.Limit, pv.Unit))
 		fc := rvFence(pv.Text)
-		fmt.Fprintf(&b, "%stext\n%s\n%s\n", fc, strings.TrimRight(pv.Text, "\n"), fc)
+		fmt.Fprintf(b, "%stext\n%s\n%s\n", fc, strings.TrimRight(pv.Text, "\n"), fc)
 		for i, t := range pv.Thread {
-			fmt.Fprintf(&b, "↳ thread %d · %s\n", i+1, rvMdLength(t.Length, pv.Limit, pv.Unit))
+			fmt.Fprintf(b, "↳ thread %d · %s\n", i+1, rvMdLength(t.Length, pv.Limit, pv.Unit))
 			fc := rvFence(t.Text)
-			fmt.Fprintf(&b, "%stext\n%s\n%s\n", fc, strings.TrimRight(t.Text, "\n"), fc)
+			fmt.Fprintf(b, "%stext\n%s\n%s\n", fc, strings.TrimRight(t.Text, "\n"), fc)
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString("</details>\n")
-	return b.String()
+}
+
+// rvCrisisMarkdown is the crisis section of the comment: what the change activates or resolves
+// first, as a caution, then the posts it holds or lets go and the holding statement.
+func rvCrisisMarkdown(b *strings.Builder, r *review.Review) {
+	c := r.Crisis
+	fmt.Fprintf(b, "\n> [!CAUTION]\n> **%s**\n", rvMdEscape(c.Headline(r.Location)))
+	for _, sec := range rvCrisisLists(c) {
+		if len(sec.list) == 0 {
+			continue
+		}
+		fmt.Fprintf(b, "\n**%s** (%s):\n", sec.title, countOf(sec.count, "publication", "publications"))
+		for i, cp := range sec.list {
+			if i == review.MaxCrisisListed {
+				fmt.Fprintf(b, "- …and %d more\n", len(sec.list)-i)
+				break
+			}
+			due := ""
+			if cp.Due {
+				due = ", its time has passed"
+			}
+			fmt.Fprintf(b, "- `%s` at %s on %s%s (`%s`)\n", cp.ID, rvWhen(cp.Time, r.Location), strings.Join(cp.Channels, ", "), due, rvRepoPath(r, cp.File))
+		}
+	}
+	if len(c.Statement) > 0 {
+		fmt.Fprintf(b, "\n**Holding statement** `%s` from `%s`, published at the next apply after merge:\n\n", c.StatementID, rvRepoPath(r, c.StatementFile))
+		rvMdPreviews(b, c.Statement)
+	}
 }
 
 func rvMdLength(n, limit int, unit string) string {
@@ -452,6 +547,22 @@ func rvHtmlEscape(s string) string {
 
 func reviewGitHub(w io.Writer, v ReviewView) error {
 	r := v.Review
+	if c := r.Crisis; c != nil {
+		props := "file=" + ghProperty(rvRepoPath(r, c.File))
+		if c.After != nil {
+			props += fmt.Sprintf(",line=%d,col=%d", c.Line, c.Col)
+		}
+		props += ",title=" + ghProperty("postctl crisis")
+		msg := c.Headline(r.Location)
+		if len(c.Statement) > 0 {
+			var chans []string
+			for _, pv := range c.Statement {
+				chans = append(chans, pv.Channel)
+			}
+			msg += fmt.Sprintf(". The holding statement publishes on %s at the next apply after merge", strings.Join(chans, ", "))
+		}
+		fmt.Fprintf(w, "::notice %s::%s.\n", props, ghData(msg))
+	}
 	for _, f := range r.Findings {
 		cmd := map[calendar.Level]string{calendar.Error: "error", calendar.Warning: "warning", calendar.Suggestion: "notice"}[f.Level]
 		props := "file=" + ghProperty(rvRepoPath(r, f.File))
@@ -484,6 +595,7 @@ type reviewWire struct {
 	Replies       []rvNamedChangeWire `json:"replies"`
 	Settings      []rvNamedChangeWire `json:"settings"`
 	Upcoming      []rvUpcomingWire    `json:"upcoming"`
+	Crisis        *rvCrisisWire       `json:"crisis,omitempty"`
 	Findings      []findingWire       `json:"findings"`
 	Counts        map[string]int      `json:"counts"`
 }
@@ -549,6 +661,85 @@ type rvUpcomingWire struct {
 	Seconds int64     `json:"seconds_from_now"`
 }
 
+type rvCrisisWire struct {
+	Change        string             `json:"change"`
+	File          string             `json:"file"`
+	Summary       string             `json:"summary"`
+	Before        *rvCrisisSideWire  `json:"before"`
+	After         *rvCrisisSideWire  `json:"after"`
+	Held          []rvCrisisPostWire `json:"held"`
+	Back          []rvCrisisPostWire `json:"back"`
+	Missed        []rvCrisisPostWire `json:"missed"`
+	Statement     []rvPreviewWire    `json:"statement,omitempty"`
+	StatementID   string             `json:"statement_id,omitempty"`
+	StatementFile string             `json:"statement_file,omitempty"`
+}
+
+type rvCrisisSideWire struct {
+	Playbook     string    `json:"playbook"`
+	Name         string    `json:"name,omitempty"`
+	Severity     string    `json:"severity,omitempty"`
+	Known        bool      `json:"known"`
+	File         string    `json:"file,omitempty"`
+	ActivatedAt  time.Time `json:"activated_at"`
+	Reason       string    `json:"reason"`
+	By           string    `json:"by"`
+	ExpiresAfter string    `json:"expires_after,omitempty"`
+}
+
+type rvCrisisPostWire struct {
+	ID       string    `json:"id"`
+	File     string    `json:"file"`
+	Time     time.Time `json:"publish_at"`
+	Channels []string  `json:"channels"`
+	Past     bool      `json:"past"`
+}
+
+func rvCrisisToWire(r *review.Review) *rvCrisisWire {
+	c := r.Crisis
+	if c == nil {
+		return nil
+	}
+	side := func(s *review.CrisisSide) *rvCrisisSideWire {
+		if s == nil {
+			return nil
+		}
+		out := &rvCrisisSideWire{Playbook: s.Playbook, Name: s.Name, Severity: s.Severity, Known: s.Known, ActivatedAt: s.Since.UTC(),
+			Reason: s.Reason, By: s.By, ExpiresAfter: s.ExpiresAfter}
+		if s.File != "" {
+			out.File = rvRepoPath(r, s.File)
+		}
+		return out
+	}
+	posts := func(list []review.CrisisPost) []rvCrisisPostWire {
+		out := []rvCrisisPostWire{}
+		for _, cp := range list {
+			out = append(out, rvCrisisPostWire{ID: cp.ID, File: rvRepoPath(r, cp.File), Time: cp.Time.UTC(), Channels: cp.Channels, Past: cp.Due})
+		}
+		return out
+	}
+	out := &rvCrisisWire{Change: c.Kind, File: rvRepoPath(r, c.File), Summary: c.Headline(r.Location), Before: side(c.Before), After: side(c.After),
+		Held: posts(c.Held), Back: posts(c.Back), Missed: posts(c.Missed), StatementID: c.StatementID}
+	if c.StatementFile != "" {
+		out.StatementFile = rvRepoPath(r, c.StatementFile)
+	}
+	out.Statement = rvPreviewsWire(c.Statement)
+	return out
+}
+
+// rvPreviewsWire is a post's previews in their wire form; nil for none.
+func rvPreviewsWire(previews []review.Preview) []rvPreviewWire {
+	var out []rvPreviewWire
+	for _, pv := range previews {
+		p := rvPreviewWire{Channel: pv.Channel, Platform: pv.Platform, Text: pv.Text, Length: pv.Length, Limit: pv.Limit, Unit: pv.Unit, Over: pv.Over()}
+		for _, t := range pv.Thread {
+			p.Thread = append(p.Thread, rvThreadItemWire{Text: t.Text, Length: t.Length, Over: t.Over(pv.Limit)})
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
 func reviewJSON(w io.Writer, v ReviewView) error {
 	r := v.Review
 	out := reviewWire{
@@ -564,6 +755,7 @@ func reviewJSON(w io.Writer, v ReviewView) error {
 		OtherFiles:    r.OtherFiles,
 		Posts:         []rvPostChangeWire{},
 		Upcoming:      []rvUpcomingWire{},
+		Crisis:        rvCrisisToWire(r),
 		Findings:      []findingWire{},
 		Counts: map[string]int{"added": len(r.Added), "changed": len(r.Changed), "moved": len(r.Moved), "removed": len(r.Removed),
 			"errors": r.Findings.Count(calendar.Error), "warnings": r.Findings.Count(calendar.Warning), "suggestions": r.Findings.Count(calendar.Suggestion)},
@@ -583,13 +775,7 @@ func reviewJSON(w io.Writer, v ReviewView) error {
 		for _, f := range pc.Fields {
 			pw.Fields = append(pw.Fields, rvFieldWire(f))
 		}
-		for _, pv := range pc.Preview {
-			p := rvPreviewWire{Channel: pv.Channel, Platform: pv.Platform, Text: pv.Text, Length: pv.Length, Limit: pv.Limit, Unit: pv.Unit, Over: pv.Over()}
-			for _, t := range pv.Thread {
-				p.Thread = append(p.Thread, rvThreadItemWire{Text: t.Text, Length: t.Length, Over: t.Over(pv.Limit)})
-			}
-			pw.Previews = append(pw.Previews, p)
-		}
+		pw.Previews = rvPreviewsWire(pc.Preview)
 		out.Posts = append(out.Posts, pw)
 	}
 	named := func(list []review.NamedChange) []rvNamedChangeWire {

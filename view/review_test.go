@@ -88,3 +88,95 @@ func TestReviewGitHubAndJSON(t *testing.T) {
 		t.Error("a warning does not fail with strict")
 	}
 }
+
+func crisisReview() *review.Review {
+	r := sampleReview(1)
+	since := time.Date(2026, 11, 30, 11, 30, 0, 0, time.UTC)
+	c := &review.CrisisChange{Kind: review.CrisisActivated, File: "crisis.yaml", Line: 2, Col: 15,
+		After:     &review.CrisisSide{Playbook: "outage", Name: "Shipping outage", Severity: "medium", Known: true, File: "playbooks/outage.yaml", Since: since, Reason: "carrier down", By: "mia"},
+		HeldCount: 23, StatementID: "crisis:outage:20261130T113000Z", StatementFile: "playbooks/outage.yaml",
+		Statement: []review.Preview{{Channel: "mastodon", Platform: "mastodon", Text: "Parcels wait.", Length: 13, Limit: 500, Unit: "characters"}}}
+	for i := range 22 {
+		c.Held = append(c.Held, review.CrisisPost{ID: fmt.Sprintf("p%02d", i), File: fmt.Sprintf("posts/p%02d.yaml", i), Line: 1,
+			Time: since.Add(time.Duration(i) * time.Hour), Channels: []string{"mastodon"}, Due: i == 0})
+	}
+	c.Held[1].Channels = []string{"mastodon", "bluesky"}
+	r.Crisis = c
+	return r
+}
+
+func TestReviewCrisisViews(t *testing.T) {
+	v := ReviewView{Review: crisisReview()}
+	const headline = `Activates the crisis "outage" (medium) — 23 publications held from now on`
+	var out bytes.Buffer
+	if err := RenderReview(&Streams{Out: &out}, "text", v); err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	for _, want := range []string{
+		"Crisis\n  ! " + headline + "\n  Held from now on (23 publications):\n",
+		"    2026-11-30 11:30 UTC  p00 on mastodon (its time has passed)  cal/posts/p00.yaml\n",
+		"    2026-11-30 12:30 UTC  p01 on mastodon, bluesky  cal/posts/p01.yaml\n",
+		"    … and 2 more\n",
+		"  Holding statement crisis:outage:20261130T113000Z, published at the next apply after merge cal/playbooks/outage.yaml:\n    mastodon  13/500 characters\n      Parcels wait.\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text: no %q in\n%s", want, text)
+		}
+	}
+	if strings.Index(text, "Crisis") > strings.Index(text, "within 24 hours") {
+		t.Errorf("text: the crisis is not at the top:\n%s", text)
+	}
+
+	md := ReviewMarkdown(v)
+	for _, want := range []string{"> [!CAUTION]\n> **" + headline + "**\n", "- `p00` at 2026-11-30 11:30 UTC on mastodon, its time has passed (`cal/posts/p00.yaml`)\n",
+		"- …and 2 more\n", "**Holding statement** `crisis:outage:20261130T113000Z` from `cal/playbooks/outage.yaml`", "**mastodon** · 13/500 characters\n```text\nParcels wait.\n```\n"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown: no %q in\n%s", want, md)
+		}
+	}
+	if strings.Index(md, "[!CAUTION]") > strings.Index(md, "[!WARNING]") {
+		t.Errorf("markdown: the crisis is not the first thing")
+	}
+
+	out.Reset()
+	if err := RenderReview(&Streams{Out: &out}, "github", v); err != nil {
+		t.Fatal(err)
+	}
+	wantGH := "::notice file=cal/crisis.yaml,line=2,col=15,title=postctl crisis::" + headline + ". The holding statement publishes on mastodon at the next apply after merge.\n"
+	if !strings.HasPrefix(out.String(), wantGH) {
+		t.Errorf("github (-got +want):\n%s", cmp.Diff(out.String(), wantGH))
+	}
+
+	out.Reset()
+	if err := RenderReview(&Streams{Out: &out}, "json", v); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Crisis struct {
+			Change, Summary string
+			Before          *struct{}
+			After           struct{ Playbook string }
+			Held            []struct {
+				ID   string
+				Past bool
+			}
+			Statement []struct{ Channel string }
+		}
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	c := doc.Crisis
+	if c.Change != "activated" || c.Summary != headline || c.Before != nil || c.After.Playbook != "outage" || len(c.Held) != 22 || !c.Held[0].Past || len(c.Statement) != 1 {
+		t.Errorf("json: %+v", c)
+	}
+	// Without a crisis change, no crisis key.
+	out.Reset()
+	if err := RenderReview(&Streams{Out: &out}, "json", ReviewView{Review: sampleReview(1)}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), `"crisis"`) {
+		t.Error("json: a crisis key without a crisis change")
+	}
+}
