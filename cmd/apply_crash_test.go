@@ -22,7 +22,8 @@ import (
 // before its result is written, after a result is written — then runs apply again until it
 // finishes, and checks that every publication exists exactly once in the outbox and the state
 // records each as published. Each crash is also followed by a second crash during the recovery
-// run, at its first step.
+// run, at its first step. The crisis variant adds an active crisis: its holds are written first
+// (one more step), a held post never goes out, and its holding statement goes out once per channel.
 func TestApplyCrashAtEveryStep(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds postctl and runs it a few hundred times")
@@ -37,48 +38,53 @@ func TestApplyCrashAtEveryStep(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 
-	const publications = 6
-	const steps = publications * 3 // intent, call returned, result
-	for k := 1; k <= steps+1; k++ {
-		for _, second := range []int{0, 1} {
-			name := fmt.Sprintf("crash-at-%d", k)
-			if second > 0 {
-				name += fmt.Sprintf("-then-%d", second)
-			}
-			t.Run(name, func(t *testing.T) {
-				t.Parallel()
-				dir := crashCalendar(t)
-				code := runPostctl(t, bin, dir, k)
-				if k <= steps && code != -int(syscall.SIGKILL) {
-					t.Fatalf("apply with a crash at step %d: exit %d, want killed", k, code)
-				}
-				t.Logf("after the crash: %s", stateSummary(dir))
+	for _, crisis := range []bool{false, true} {
+		publications, steps := 6, 6*3 // intent, call returned, result
+		prefix := ""
+		if crisis {
+			publications, steps, prefix = 8, 1+8*3, "crisis-" // the holds, then two statements more
+		}
+		for k := 1; k <= steps+1; k++ {
+			for _, second := range []int{0, 1} {
+				name := fmt.Sprintf("%scrash-at-%d", prefix, k)
 				if second > 0 {
-					unlockCrashed(t, bin, dir)
-					runPostctl(t, bin, dir, second)
+					name += fmt.Sprintf("-then-%d", second)
 				}
-				for run := 0; ; run++ {
-					if run == 3 {
-						t.Fatal("apply did not finish in 3 runs after the crash")
+				t.Run(name, func(t *testing.T) {
+					t.Parallel()
+					dir := crashCalendar(t, crisis)
+					code := runPostctl(t, bin, dir, k)
+					if k <= steps && code != -int(syscall.SIGKILL) {
+						t.Fatalf("apply with a crash at step %d: exit %d, want killed", k, code)
 					}
-					unlockCrashed(t, bin, dir)
-					if code := runPostctl(t, bin, dir, 0); code == 0 {
-						break
-					} else if code != 1 {
-						t.Fatalf("rerun: exit %d", code)
+					t.Logf("after the crash: %s", stateSummary(dir))
+					if second > 0 {
+						unlockCrashed(t, bin, dir)
+						runPostctl(t, bin, dir, second)
 					}
-				}
-				checkExactlyOnce(t, dir, publications)
-				if code := runPostctl(t, bin, dir, 0); code != 0 {
-					t.Fatalf("a further apply: exit %d", code)
-				}
-				checkExactlyOnce(t, dir, publications)
-			})
+					for run := 0; ; run++ {
+						if run == 3 {
+							t.Fatal("apply did not finish in 3 runs after the crash")
+						}
+						unlockCrashed(t, bin, dir)
+						if code := runPostctl(t, bin, dir, 0); code == 0 {
+							break
+						} else if code != 1 {
+							t.Fatalf("rerun: exit %d", code)
+						}
+					}
+					checkExactlyOnce(t, dir, publications)
+					if code := runPostctl(t, bin, dir, 0); code != 0 {
+						t.Fatalf("a further apply: exit %d", code)
+					}
+					checkExactlyOnce(t, dir, publications)
+				})
+			}
 		}
 	}
 }
 
-func crashCalendar(t *testing.T) string {
+func crashCalendar(t *testing.T, crisis bool) string {
 	dir := t.TempDir()
 	files := map[string]string{
 		"calendar.yaml": "brand: Test\ntimezone: UTC\nchannels:\n  news:\n    provider: outbox\n  blog:\n    provider: outbox\n    dir: out/blog\n",
@@ -86,6 +92,11 @@ func crashCalendar(t *testing.T) string {
 		"posts/a.yaml":  "publish_at: 2026-12-01T08:50\nchannels: [news, blog]\ntext: First.\n",
 		"posts/b.yaml":  "publish_at: 2026-12-01T08:55\nchannels: [news, blog]\ntext: Second.\nmedia:\n  - file: media/cup.png\n    alt: A cup.\n",
 		"posts/c.yaml":  "publish_at: 2026-12-01T08:58\nchannels: [news, blog]\ntext: Third.\nthread:\n  - And more.\n",
+	}
+	if crisis {
+		files["posts/promo.yaml"] = "publish_at: 2026-12-01T08:59\nchannels: [news, blog]\ntags: [promo]\ntext: Sale.\n"
+		files["playbooks/outage.yaml"] = "name: Outage\nseverity: high\npause:\n  tags: [promo]\nholding_statement:\n  text: We are on it.\n"
+		files["crisis.yaml"] = "playbook: outage\nactivated_at: 2026-12-01T08:57:00Z\nreason: Down\n"
 	}
 	for name, data := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -180,10 +191,15 @@ func checkExactlyOnce(t *testing.T, dir string, want int) {
 			files[f.Address] = f
 		}
 	}
-	if len(files) != want || len(st.Publications) != want {
-		t.Errorf("%d files, %d records; want %d of each", len(files), len(st.Publications), want)
-	}
+	held := 0
 	for addr, r := range st.Publications {
+		if r.Status == state.Held {
+			held++
+			if _, out := files[addr]; out {
+				t.Errorf("%s: held, yet in the outbox", addr)
+			}
+			continue
+		}
 		f, ok := files[addr]
 		switch {
 		case !ok:
@@ -195,6 +211,9 @@ func checkExactlyOnce(t *testing.T, dir string, want int) {
 		case r.RemoteID == "":
 			t.Errorf("%s: no remote id", addr)
 		}
+	}
+	if len(files) != want || len(st.Publications)-held != want {
+		t.Errorf("%d files, %d records published; want %d of each", len(files), len(st.Publications)-held, want)
 	}
 }
 
