@@ -78,10 +78,24 @@ func ReviewSummary(v ReviewView) string {
 		}
 	}
 	line := posts + "; " + findings + "."
+	if c := r.Crisis; c != nil {
+		line = rvCrisisSummary(c) + "; " + line
+	}
 	if r.Failed(v.Strict) && errs == 0 {
 		line += " Warnings fail because of --strict."
 	}
 	return line
+}
+
+// rvCrisisSummary is the crisis change in the summary: activates crisis "shipping-outage".
+func rvCrisisSummary(c *review.CrisisChange) string {
+	switch c.Kind {
+	case review.CrisisActivated:
+		return fmt.Sprintf("activates crisis %q", c.After.Playbook)
+	case review.CrisisResolved:
+		return fmt.Sprintf("resolves crisis %q", c.Before.Playbook)
+	}
+	return fmt.Sprintf("changes crisis %q", c.After.Playbook)
 }
 
 func rvRevName(s review.Side) string {
@@ -280,7 +294,7 @@ func rvCrisisText(w io.Writer, p Palette, r *review.Review) {
 		}
 	}
 	if len(c.Statement) > 0 {
-		fmt.Fprintf(w, "  Holding statement %s, published at the next apply after merge %s:\n", c.StatementID, p.Dim(rvRepoPath(r, c.StatementFile)))
+		fmt.Fprintf(w, "  Holding statement %s %s, published at the next apply after merge:\n", c.StatementID, p.Dim("("+rvRepoPath(r, c.StatementFile)+")"))
 		rvTextPreviews(w, p, c.Statement, "    ")
 	}
 }

@@ -118,7 +118,7 @@ func TestReviewCrisisViews(t *testing.T) {
 		"    2026-11-30 11:30 UTC  p00 on mastodon (its time has passed)  cal/posts/p00.yaml\n",
 		"    2026-11-30 12:30 UTC  p01 on mastodon, bluesky  cal/posts/p01.yaml\n",
 		"    … and 2 more\n",
-		"  Holding statement crisis:outage:20261130T113000Z, published at the next apply after merge cal/playbooks/outage.yaml:\n    mastodon  13/500 characters\n      Parcels wait.\n",
+		"  Holding statement crisis:outage:20261130T113000Z (cal/playbooks/outage.yaml), published at the next apply after merge:\n    mastodon  13/500 characters\n      Parcels wait.\n",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text: no %q in\n%s", want, text)
@@ -134,6 +134,9 @@ func TestReviewCrisisViews(t *testing.T) {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown: no %q in\n%s", want, md)
 		}
+	}
+	if !strings.Contains(md, "**activates crisis \"outage\"; 2 posts: 1 added, 1 changed;") {
+		t.Errorf("markdown: the summary does not name the crisis:\n%s", md)
 	}
 	if strings.Index(md, "[!CAUTION]") > strings.Index(md, "[!WARNING]") {
 		t.Errorf("markdown: the crisis is not the first thing")
