@@ -40,10 +40,11 @@ func Check(cal *calendar.Calendar, now time.Time) calendar.Findings {
 	var out calendar.Findings
 
 	if exp, ok := a.ExpiresAt(); ok && now.After(exp) {
+		// Worded as plan's warning about the same crisis.
 		line, col := at(a.Crisis.ActivatedAt)
 		out = append(out, calendar.Finding{File: a.Crisis.File, Line: line, Col: col, Rule: RuleCrisis, Level: calendar.Warning,
-			Message: fmt.Sprintf("the crisis %s has been active for %s, longer than the playbook's expires_after %s: resolve it with postctl crisis resolve, or raise expires_after",
-				name, Duration(now.Sub(since)), a.Playbook.ExpiresAfter.Value)})
+			Message: fmt.Sprintf("the crisis %q has been active for %s, longer than its playbook's expires_after %s: resolve it with postctl crisis resolve, or raise expires_after in the playbook",
+				a.Crisis.Playbook.Value, Age(now.Sub(since)), durationText(exp.Sub(since)))})
 	}
 
 	var delays []channelDelay // few channels: a slice beats a map
@@ -123,28 +124,36 @@ func Name(a *calendar.ActiveCrisis) string {
 	return id + " (" + a.Playbook.Name.Value + ")"
 }
 
-// Duration shows a duration briefly, as plan does: 45m, 5h30m, 3d4h (minutes only below a day).
-func Duration(d time.Duration) string {
-	if d < time.Minute {
-		return fmt.Sprintf("%ds", int(d/time.Second))
-	}
+// Age shows how long a crisis has been active as plan's views do: days and hours, or hours and
+// minutes under a day: 3d 4h, 5h 20m, 45m.
+func Age(d time.Duration) string {
 	d = d.Round(time.Minute)
-	days, d := d/(24*time.Hour), d%(24*time.Hour)
-	hours, mins := d/time.Hour, (d%time.Hour)/time.Minute
-	var b strings.Builder
-	if days > 0 {
-		fmt.Fprintf(&b, "%dd", days)
+	days, rest := d/(24*time.Hour), d%(24*time.Hour)
+	hours, mins := rest/time.Hour, (rest%time.Hour)/time.Minute
+	switch {
+	case days > 0 && hours > 0:
+		return fmt.Sprintf("%dd %dh", days, hours)
+	case days > 0:
+		return fmt.Sprintf("%dd", days)
+	case hours > 0 && mins > 0:
+		return fmt.Sprintf("%dh %dm", hours, mins)
+	case hours > 0:
+		return fmt.Sprintf("%dh", hours)
 	}
-	if hours > 0 {
-		fmt.Fprintf(&b, "%dh", hours)
+	return fmt.Sprintf("%dm", mins)
+}
+
+// durationText writes a duration in the units calendar files use, as plan's views do: 2d, 36h, 90m.
+func durationText(d time.Duration) string {
+	switch {
+	case d > 0 && d%(24*time.Hour) == 0:
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	case d%time.Minute == 0:
+		return fmt.Sprintf("%dm", d/time.Minute)
 	}
-	if mins > 0 && days == 0 {
-		fmt.Fprintf(&b, "%dm", mins)
-	}
-	if b.Len() == 0 {
-		return "0m"
-	}
-	return b.String()
+	return fmt.Sprintf("%ds", d/time.Second)
 }
 
 func at(s calendar.String) (int, int) {

@@ -148,7 +148,7 @@ func TestCheckExpired(t *testing.T) {
 	}{
 		{time.Date(2026, 11, 24, 15, 30, 0, 0, time.UTC), nil}, // exactly 2d: not yet
 		{time.Date(2026, 11, 25, 19, 40, 0, 0, time.UTC), []string{
-			`crisis.yaml:2:15: the crisis "shipping-outage" (Shipping outage) has been active for 3d4h, longer than the playbook's expires_after 2d: resolve it with postctl crisis resolve, or raise expires_after`}},
+			`crisis.yaml:2:15: the crisis "shipping-outage" has been active for 3d 4h, longer than its playbook's expires_after 2d: resolve it with postctl crisis resolve, or raise expires_after in the playbook`}},
 	} {
 		var got []string
 		for _, f := range Check(cal, c.now) {
@@ -215,16 +215,16 @@ func TestCheckAgreesWithHolds(t *testing.T) {
 	}
 }
 
-func TestDuration(t *testing.T) {
+func TestAge(t *testing.T) {
 	for d, want := range map[time.Duration]string{
-		30 * time.Second:              "30s",
+		30 * time.Second:              "1m",
 		45 * time.Minute:              "45m",
-		5*time.Hour + 30*time.Minute:  "5h30m",
-		76*time.Hour + 10*time.Minute: "3d4h",
+		5*time.Hour + 30*time.Minute:  "5h 30m",
+		76*time.Hour + 10*time.Minute: "3d 4h",
 		48 * time.Hour:                "2d",
 	} {
-		if got := Duration(d); got != want {
-			t.Errorf("Duration(%s) = %q, want %q", d, got, want)
+		if got := Age(d); got != want {
+			t.Errorf("Age(%s) = %q, want %q", d, got, want)
 		}
 	}
 }
