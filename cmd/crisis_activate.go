@@ -217,7 +217,7 @@ func crisisAlreadyActive(cal *calendar.Calendar, file string) error {
 func crisisHeldView(dir string, held []crisis.Held) []view.CrisisHeld {
 	out := make([]view.CrisisHeld, 0, len(held))
 	for _, h := range held {
-		out = append(out, view.CrisisHeld{Address: h.Address, Post: h.Post.ID.Value, Channel: h.Channel, At: h.At, File: replyPath(dir, h.Post.File)})
+		out = append(out, view.CrisisHeld{Address: h.Address, Post: h.Post.ID.Value, Channel: h.Channel, At: h.At, File: replyPath(dir, h.Post.File), Due: h.Due})
 	}
 	return out
 }

@@ -42,6 +42,9 @@ type CrisisHeld struct {
 	Channel string
 	At      time.Time
 	File    string
+	// Due says its time has passed: on activation, it is held unless an apply already published
+	// it (only the state knows; plan tells).
+	Due bool
 }
 
 // CrisisStatement is the holding statement and where it goes.
@@ -121,12 +124,12 @@ func RenderCrisisChange(s *Streams, format string, c CrisisChange) error {
 			fmt.Fprintln(w, p.Bold("Back in the plan:")+" nothing: no held publication is still to come")
 		} else {
 			fmt.Fprintf(w, "%s %s that the crisis held\n", p.Bold("Back in the plan:"), countOf(len(c.Back), "publication", "publications"))
-			crisisHeldList(w, loc, c.Back, crisisShown)
+			crisisHeldList(w, loc, c.Back, crisisShown, false)
 		}
 		if len(c.Missed) > 0 {
 			fmt.Fprintf(w, "%s %s held past %s time: not published without --publish-late\n",
 				p.Yellow(p.Bold("Missed:")), countOf(len(c.Missed), "publication", "publications"), plural(len(c.Missed), "its", "their"))
-			crisisHeldList(w, loc, c.Missed, len(c.Missed))
+			crisisHeldList(w, loc, c.Missed, len(c.Missed), false)
 		}
 	} else {
 		fmt.Fprintf(w, "%s %s\n", p.Red(p.Bold("Crisis activated:")), p.Bold(title))
@@ -145,7 +148,7 @@ func RenderCrisisChange(s *Streams, format string, c CrisisChange) error {
 			fmt.Fprintln(w, p.Bold("Held:")+" nothing: the playbook pauses no publication still to come")
 		} else {
 			fmt.Fprintf(w, "%s %s, until the crisis is resolved\n", p.Bold("Held:"), countOf(len(c.Held), "publication", "publications"))
-			crisisHeldList(w, loc, c.Held, crisisShown)
+			crisisHeldList(w, loc, c.Held, crisisShown, true)
 		}
 		fmt.Fprintln(w)
 		if c.Statement != nil {
@@ -193,13 +196,17 @@ func crisisField(w io.Writer, p Palette, name, value string) {
 	}
 }
 
-func crisisHeldList(w io.Writer, loc *time.Location, held []CrisisHeld, shown int) {
+func crisisHeldList(w io.Writer, loc *time.Location, held []CrisisHeld, shown int, note bool) {
 	for i, h := range held {
 		if i == shown {
 			fmt.Fprintf(w, "  … and %d more\n", len(held)-shown)
 			break
 		}
-		fmt.Fprintf(w, "  %s  %s\n", h.At.In(loc).Format(crisisTime), h.Address)
+		line := fmt.Sprintf("  %s  %s", h.At.In(loc).Format(crisisTime), h.Address)
+		if h.Due && note {
+			line += "  (already due: held unless an apply published it)"
+		}
+		fmt.Fprintln(w, line)
 	}
 }
 
@@ -247,23 +254,33 @@ type crisisActivateWire struct {
 }
 
 type crisisResolveWire struct {
-	FormatVersion string           `json:"format_version"`
-	Action        string           `json:"action"` // "resolve"
-	Playbook      string           `json:"playbook"`
-	Name          string           `json:"name"`
-	ActivatedAt   string           `json:"activated_at"`
-	ResolvedAt    string           `json:"resolved_at"`
-	ActiveSeconds int64            `json:"active_seconds"`
-	By            string           `json:"by"`     // who activated it
-	Reason        string           `json:"reason"` // why it was activated
-	File          string           `json:"file"`
-	Back          []crisisHeldWire `json:"back"`   // held publications still to come: back in the plan
-	Missed        []crisisHeldWire `json:"missed"` // due during the crisis: missed unless --publish-late
-	Git           crisisGitWire    `json:"git"`
-	Next          string           `json:"next"`
+	FormatVersion string          `json:"format_version"`
+	Action        string          `json:"action"` // "resolve"
+	Playbook      string          `json:"playbook"`
+	Name          string          `json:"name"`
+	ActivatedAt   string          `json:"activated_at"`
+	ResolvedAt    string          `json:"resolved_at"`
+	ActiveSeconds int64           `json:"active_seconds"`
+	By            string          `json:"by"`     // who activated it
+	Reason        string          `json:"reason"` // why it was activated
+	File          string          `json:"file"`
+	Back          []crisisPubWire `json:"back"`   // held publications still to come: back in the plan
+	Missed        []crisisPubWire `json:"missed"` // their time passed while held: missed unless --publish-late
+	Git           crisisGitWire   `json:"git"`
+	Next          string          `json:"next"`
 }
 
 type crisisHeldWire struct {
+	Address string `json:"address"`
+	Post    string `json:"post"`
+	Channel string `json:"channel"`
+	Time    string `json:"time"`
+	File    string `json:"file"`
+	Due     bool   `json:"due"` // its time has passed
+}
+
+// crisisPubWire is a publication a resolution lists.
+type crisisPubWire struct {
 	Address string `json:"address"`
 	Post    string `json:"post"`
 	Channel string `json:"channel"`
@@ -301,7 +318,14 @@ func crisisChangeWire(c CrisisChange) any {
 	held := func(list []CrisisHeld) []crisisHeldWire {
 		out := make([]crisisHeldWire, 0, len(list))
 		for _, h := range list {
-			out = append(out, crisisHeldWire{Address: h.Address, Post: h.Post, Channel: h.Channel, Time: t(h.At), File: h.File})
+			out = append(out, crisisHeldWire{Address: h.Address, Post: h.Post, Channel: h.Channel, Time: t(h.At), File: h.File, Due: h.Due})
+		}
+		return out
+	}
+	pubs := func(list []CrisisHeld) []crisisPubWire {
+		out := make([]crisisPubWire, 0, len(list))
+		for _, h := range list {
+			out = append(out, crisisPubWire{Address: h.Address, Post: h.Post, Channel: h.Channel, Time: t(h.At), File: h.File})
 		}
 		return out
 	}
@@ -309,7 +333,7 @@ func crisisChangeWire(c CrisisChange) any {
 	if c.Resolve {
 		return crisisResolveWire{FormatVersion: FormatVersion, Action: "resolve", Playbook: c.Playbook, Name: c.Name,
 			ActivatedAt: t(c.Since), ResolvedAt: t(c.At), ActiveSeconds: c.activeSeconds(), By: c.By, Reason: c.Reason,
-			File: c.File, Back: held(c.Back), Missed: held(c.Missed), Git: g, Next: c.Next()}
+			File: c.File, Back: pubs(c.Back), Missed: pubs(c.Missed), Git: g, Next: c.Next()}
 	}
 	out := crisisActivateWire{FormatVersion: FormatVersion, Action: "activate", Playbook: c.Playbook, Name: c.Name, Severity: c.Severity,
 		ActivatedAt: t(c.Since), ExpiresAt: t(c.ExpiresAt), By: c.By, Reason: c.Reason, File: c.File, Held: held(c.Held),

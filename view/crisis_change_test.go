@@ -32,6 +32,7 @@ func TestCrisisActivateText(t *testing.T) {
 	s, out, _ := streams()
 	c := crisisSample(t)
 	c.Git = CrisisGit{Commit: "abc1234", Branch: "main", Remote: "origin"}
+	c.Held[0].Due = true
 	if err := RenderCrisisChange(s, "text", c); err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +45,7 @@ func TestCrisisActivateText(t *testing.T) {
   wrote     cal/crisis.yaml
 
 Held: 12 publications, until the crisis is resolved
-  2026-12-01 10:30 CET  post-00@news
+  2026-12-01 10:30 CET  post-00@news  (already due: held unless an apply published it)
   2026-12-01 11:30 CET  post-01@news
   2026-12-01 12:30 CET  post-02@news
   2026-12-01 13:30 CET  post-03@news
