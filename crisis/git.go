@@ -59,7 +59,7 @@ func ParseIdentity(s string) Identity {
 // alone outside a repository. Empty when neither sets them.
 func ConfigIdentity(dir string) Identity {
 	var cfg *config.Config
-	if repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true}); err == nil {
+	if repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true}); err == nil {
 		cfg, _ = repo.ConfigScoped(config.GlobalScope)
 	} else {
 		cfg, _ = config.LoadConfig(config.GlobalScope)
@@ -81,7 +81,7 @@ type Repo struct {
 // OpenRepo finds the repository containing the calendar directory dir (which may be a
 // subdirectory of it). It needs a branch checked out: a commit on a detached HEAD would be lost.
 func OpenRepo(dir string) (*Repo, error) {
-	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true})
+	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
 	if errors.Is(err, git.ErrRepositoryNotExists) {
 		return nil, fmt.Errorf("%s is %w (nor inside one)", dir, ErrNotRepo)
 	}
@@ -317,6 +317,13 @@ func (r *Repo) Push(getenv func(string) string) (remoteName string, err error) {
 	if urls := remote.Config().URLs; len(urls) > 0 {
 		url = urls[0]
 	}
+	// A relative path names a repository relative to the top of the working tree, as git reads
+	// it, not to wherever postctl runs.
+	if ep, err := transport.NewEndpoint(url); err == nil && ep.Protocol == "file" && !strings.HasPrefix(url, "file:") && !filepath.IsAbs(url) {
+		cfg := *remote.Config()
+		cfg.URLs = append([]string{filepath.Join(r.root, url)}, cfg.URLs[1:]...)
+		remote = git.NewRemote(r.repo.Storer, &cfg)
+	}
 	auth := Auth(url, getenv)
 	spec := config.RefSpec(r.Branch.String() + ":" + r.Branch.String())
 	err = remote.Push(&git.PushOptions{RemoteName: name, RefSpecs: []config.RefSpec{spec}, Auth: auth})
@@ -325,6 +332,11 @@ func (r *Repo) Push(getenv func(string) string) (remoteName string, err error) {
 	}
 	if errors.Is(err, git.ErrForceNeeded) || strings.Contains(err.Error(), "non-fast-forward") || r.remoteMoved(remote, auth) {
 		return name, fmt.Errorf("%w (%v)", ErrPushRefused, err)
+	}
+	if errors.Is(err, transport.ErrAuthenticationRequired) || errors.Is(err, transport.ErrAuthorizationFailed) {
+		if ep, perr := transport.NewEndpoint(url); perr == nil && (ep.Protocol == "https" || ep.Protocol == "http") {
+			return name, fmt.Errorf("push %s to %s: %w (for an https remote, set GITHUB_TOKEN or GH_TOKEN to a token that may push)", r.Branch.Short(), name, err)
+		}
 	}
 	return name, fmt.Errorf("push %s to %s: %w", r.Branch.Short(), name, err)
 }

@@ -318,6 +318,35 @@ func TestPushToBareRemote(t *testing.T) {
 	}
 }
 
+// A relative remote path is relative to the top of the working tree, as git reads it, wherever
+// postctl runs.
+func TestPushToRelativeRemote(t *testing.T) {
+	repo, top, dir := newRepo(t, "social")
+	remoteDir := filepath.Join(filepath.Dir(top), "remote.git")
+	if _, err := git.PlainInit(remoteDir, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := repo.CreateRemote(&config.RemoteConfig{Name: "origin", URLs: []string{"../remote.git"}}); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	r, err := OpenRepo(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	activate(t, dir)
+	h, err := r.Commit("crisis: activate\n", mia, ci, testWhen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Push(func(string) string { return "" }); err != nil {
+		t.Fatalf("Push from elsewhere: %v", err)
+	}
+	if got := remoteHead(t, remoteDir); got != h {
+		t.Errorf("remote main at %s, want %s", got, h)
+	}
+}
+
 // The branch's upstream remote wins over origin.
 func TestPushToUpstreamRemote(t *testing.T) {
 	repo, dir, _ := pushSetup(t)
@@ -378,7 +407,6 @@ func TestPushRefusedWhenRemoteMovedOn(t *testing.T) {
 	if !errors.Is(err, ErrPushRefused) || !errors.Is(err, state.ErrConflict) {
 		t.Fatalf("push over a moved remote: %v, want ErrPushRefused wrapping state.ErrConflict", err)
 	}
-	t.Log(err)
 	if got := remoteHead(t, remoteDir); got != theirs {
 		t.Errorf("remote main at %s, want theirs %s untouched", got, theirs)
 	}
