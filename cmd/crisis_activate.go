@@ -98,10 +98,7 @@ func runCrisisActivate(f *Factory, opts crisisActivateOptions) error {
 	}
 	by := opts.By
 	if by == "" {
-		if by = crisis.ConfigIdentity(opts.Dir).String(); by == "" {
-			by = f.Getenv("USER")
-		}
-		if by == "" {
+		if by = crisisPerson(f, opts.Dir); by == "" {
 			return usageErrorf(errors.New(`cannot tell who activates the crisis (no user.name in git config, no $USER): add --by "Name <email>"`))
 		}
 	}
@@ -211,6 +208,20 @@ func crisisAlreadyActive(cal *calendar.Calendar, file string) error {
 		return fmt.Errorf("%s exists but cannot be read (run postctl validate): fix it, or resolve it with postctl crisis resolve", file)
 	}
 	return nil
+}
+
+// crisisPerson is who runs the command when --by does not say: git config's user.name and
+// user.email, else the login name ($USER, $LOGNAME, or %USERNAME% on Windows); empty when none.
+func crisisPerson(f *Factory, dir string) string {
+	if id := crisis.ConfigIdentity(dir).String(); id != "" {
+		return id
+	}
+	for _, k := range []string{"USER", "LOGNAME", "USERNAME"} {
+		if v := strings.TrimSpace(f.Getenv(k)); v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 // crisisHeldView lists held publications for the views.

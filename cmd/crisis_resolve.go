@@ -104,9 +104,7 @@ func runCrisisResolve(f *Factory, opts crisisResolveOptions) error {
 	var commit *crisisCommit
 	by := opts.By
 	if by == "" {
-		if by = crisis.ConfigIdentity(opts.Dir).String(); by == "" {
-			by = f.Getenv("USER")
-		}
+		by = crisisPerson(f, opts.Dir)
 	}
 	if opts.Commit {
 		if commit, err = prepareCrisisCommit(opts.Dir, by); err != nil {
