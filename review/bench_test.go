@@ -44,6 +44,29 @@ func BenchmarkReview10kPosts2kCommits(b *testing.B) {
 	}
 }
 
+// BenchmarkReviewCrisis10k reviews, in the same repository, a branch that activates a crisis on
+// top of the feature branch: the head is loaded whole, because the held list needs every post.
+func BenchmarkReviewCrisis10k(b *testing.B) {
+	if testing.Short() {
+		b.Skip("builds a 10,000-post repository")
+	}
+	dir := buildBenchRepo(b, 10000, 2000)
+	var rv *Review
+	b.ResetTimer()
+	for b.Loop() {
+		var err error
+		rv, err = Run(Options{Dir: dir, Base: "feature", Head: "crisis", Now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	if rv.Crisis == nil || rv.Crisis.Kind != CrisisActivated || rv.Crisis.HeldCount == 0 {
+		b.Fatalf("no activation: %+v", rv.Crisis)
+	}
+	b.ReportMetric(float64(rv.Crisis.HeldCount), "held")
+}
+
 // memTree is a directory being built: files by name (blob hashes) and subdirectories.
 type memTree struct {
 	files map[string]plumbing.Hash
@@ -258,7 +281,15 @@ func buildBenchRepo(b *testing.B, posts, commits int) string {
 	root.set(postPaths[len(postPaths)/2+10], plumbing.ZeroHash)
 	feature := commit("feature")
 
-	for name, h := range map[string]plumbing.Hash{"main": mainTip, "feature": feature} {
+	// The branch crisis, on top of feature, activates a crisis that pauses the social channels.
+	h, err = writeBlob(s, []byte("playbook: negative-viral-post\nactivated_at: 2026-12-01T08:00:00Z\nreason: bench\nby: bench\n"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	root.set("crisis.yaml", h)
+	crisis := commit("crisis")
+
+	for name, h := range map[string]plumbing.Hash{"main": mainTip, "feature": feature, "crisis": crisis} {
 		if err := s.SetReference(plumbing.NewHashReference(plumbing.NewBranchReferenceName(name), h)); err != nil {
 			b.Fatal(err)
 		}

@@ -49,12 +49,15 @@ func (rv *Review) compare(changes map[string]*fileChange, baseFS, headFS fs.FS, 
 	if err != nil {
 		return fmt.Errorf("read the merge base: %w", err)
 	}
-	full := changed("calendar.yaml") || changed("strategy.yaml") || changed("voice.yaml") || crisisFullLoad(baseCal, changes)
+	full := changed("calendar.yaml") || changed("strategy.yaml") || changed("voice.yaml")
 	var headCal *calendar.Calendar
 	var headFindings calendar.Findings
-	if full {
+	switch {
+	case full:
 		headCal, headFindings, err = calendar.Load(headFS)
-	} else {
+	case crisisFullLoad(baseCal, changes):
+		headCal, headFindings, err = loadAll(headFS, touchedHead, headList)
+	default:
 		headCal, headFindings, err = rv.loadHead(headFS, baseCal, touchedHead, headList)
 	}
 	if err != nil {
@@ -170,6 +173,22 @@ func (rv *Review) loadHead(headFS fs.FS, baseCal *calendar.Calendar, touchedHead
 			if needPosts && inContext(p) {
 				paths = append(paths, p)
 			}
+		}
+	}
+	return calendar.LoadFiles(headFS, paths)
+}
+
+// loadAll loads every calendar file of the head, by the listing that also tells headFS their blob
+// hashes: faster than Load's walk through the commit's tree.
+func loadAll(headFS fs.FS, touchedHead []string, headList func(skip func(string) bool) ([]string, error)) (*calendar.Calendar, calendar.Findings, error) {
+	list, err := headList(nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	paths := append([]string(nil), touchedHead...)
+	for _, p := range list {
+		if _, ok := calendar.KindOf(p); ok {
+			paths = append(paths, p)
 		}
 	}
 	return calendar.LoadFiles(headFS, paths)

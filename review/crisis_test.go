@@ -118,3 +118,19 @@ func TestReviewCrisis(t *testing.T) {
 		t.Errorf("edit: crisis findings (-got +want):\n%s", diff)
 	}
 }
+
+// An activation not yet committed: the work tree is loaded whole too.
+func TestReviewCrisisWorkTree(t *testing.T) {
+	r := newTestRepo(t, "cal")
+	for name, content := range baseFiles {
+		r.write(name, content)
+	}
+	r.write("playbooks/outage.yaml", outagePlaybook)
+	r.commit("calendar")
+	r.write("crisis.yaml", "playbook: outage\nactivated_at: 2026-11-30T11:30:00Z\nreason: carrier down\n")
+	rv := r.review("main", "")
+	got := summarizeCrisis(rv)
+	if got == nil || got.Kind != CrisisActivated || got.Counts != [3]int{2, 0, 0} || len(got.Statement) != 1 {
+		t.Errorf("work tree activation: %+v", got)
+	}
+}
