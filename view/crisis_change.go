@@ -199,7 +199,7 @@ func crisisField(w io.Writer, p Palette, name, value string) {
 func crisisHeldList(w io.Writer, loc *time.Location, held []CrisisHeld, shown int, note bool) {
 	for i, h := range held {
 		if i == shown {
-			fmt.Fprintf(w, "  … and %d more\n", len(held)-shown)
+			fmt.Fprintf(w, "  … and %d more (--format json lists them all)\n", len(held)-shown)
 			break
 		}
 		line := fmt.Sprintf("  %s  %s", h.At.In(loc).Format(crisisTime), h.Address)

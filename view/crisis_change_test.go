@@ -55,7 +55,7 @@ Held: 12 publications, until the crisis is resolved
   2026-12-01 17:30 CET  post-07@news
   2026-12-01 18:30 CET  post-08@news
   2026-12-01 19:30 CET  post-09@news
-  … and 2 more
+  … and 2 more (--format json lists them all)
 
 Holding statement: publishes on mastodon, news at the next apply
 
