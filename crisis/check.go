@@ -72,11 +72,7 @@ func Check(cal *calendar.Calendar, now time.Time) calendar.Findings {
 			if !a.Pauses(p, ch.Value) {
 				continue
 			}
-			from := now
-			if start := since.Add(-delay(ch.Value)); start.Before(from) {
-				from = start
-			}
-			if !p.Time.Before(from) {
+			if inWindow(p.Time, since, now, delay(ch.Value)) {
 				held = append(held, ch.Value)
 			}
 		}
@@ -107,6 +103,28 @@ func Check(cal *calendar.Calendar, now time.Time) calendar.Findings {
 		out = append(out, calendar.Finding{File: p.File, Line: line, Col: col, Rule: RuleCrisis, Level: calendar.Warning, Message: b.String()})
 	}
 	return out
+}
+
+// Holding says whether the active crisis a holds post p on channel at now, as Holds decides.
+func Holding(cal *calendar.Calendar, a *calendar.ActiveCrisis, p *calendar.Post, channel string, now time.Time) bool {
+	if a == nil || p == nil || p.Draft() || p.Time.IsZero() || !a.Pauses(p, channel) {
+		return false
+	}
+	d := calendar.DefaultMaxDelay
+	if c, found := cal.Channel(channel); found {
+		d = c.Delay()
+	}
+	return inWindow(p.Time, a.Since(), now, d)
+}
+
+// inWindow says whether a publication at t is still to go out while a crisis active since since
+// holds it: due from now on, or since the activation less max_delay.
+func inWindow(t, since, now time.Time, maxDelay time.Duration) bool {
+	from := now
+	if start := since.Add(-maxDelay); start.Before(from) {
+		from = start
+	}
+	return !t.Before(from)
 }
 
 type channelDelay struct {

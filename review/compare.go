@@ -399,12 +399,36 @@ func previews(cal *calendar.Calendar, p *calendar.Post) []Preview {
 	return out
 }
 
-// soon warns about every added, changed or moved post that would publish within Soon of now.
+// soon warns about every added, changed or moved post that would publish within Soon of now,
+// unless the head's active crisis holds it on every channel (its crisis finding says so).
 func (rv *Review) soon(headCal *calendar.Calendar) calendar.Findings {
 	var out calendar.Findings
+	a := headCal.ActiveCrisis()
+	var posts map[string]*calendar.Post // touched head posts by file and id, when a crisis is active
+	if a != nil {
+		posts = map[string]*calendar.Post{}
+		for _, p := range headCal.Posts {
+			posts[p.File+"\x00"+p.ID.Value] = p
+		}
+	}
+	heldEverywhere := func(pc PostChange) bool {
+		p := posts[pc.File+"\x00"+pc.ID]
+		if p == nil || len(p.Channels) == 0 {
+			return false
+		}
+		for _, ch := range p.Channels {
+			if !crisis.Holding(headCal, a, p, ch.Value, rv.Now) {
+				return false
+			}
+		}
+		return true
+	}
 	for _, list := range [][]PostChange{rv.Added, rv.Changed, rv.Moved} {
 		for _, pc := range list {
 			if pc.Draft || pc.Time.IsZero() || pc.Time.After(rv.Now.Add(Soon)) {
+				continue
+			}
+			if a != nil && heldEverywhere(pc) {
 				continue
 			}
 			u := Upcoming{ID: pc.ID, File: pc.File, Time: pc.Time, Until: pc.Time.Sub(rv.Now), Past: !pc.Time.After(rv.Now)}

@@ -102,10 +102,20 @@ func TestReviewCrisis(t *testing.T) {
 	r.checkout("activate")
 	r.branch("edit")
 	r.write("posts/2026-12/launch.yaml", strings.Replace(baseFiles["posts/2026-12/launch.yaml"], "is back.", "is back!", 1))
+	// Due within a day: the held one does not publish when the change merges, the other does.
+	r.write("posts/2026-11/soon-held.yaml", "publish_at: 2026-11-30T18:00\nchannels: [mastodon]\npillar: product\ntext: Held.\n")
+	r.write("posts/2026-11/soon-free.yaml", "publish_at: 2026-11-30T18:00\nchannels: [mastodon]\npillar: education\ntext: Free.\n")
 	r.commit("edit")
 	rv := r.review("activate", "edit")
 	if rv.Crisis != nil {
 		t.Errorf("edit: crisis %+v", summarizeCrisis(rv))
+	}
+	var upcoming []string
+	for _, u := range rv.Upcoming {
+		upcoming = append(upcoming, u.ID)
+	}
+	if diff := cmp.Diff(upcoming, []string{"soon-free"}); diff != "" {
+		t.Errorf("edit: upcoming (-got +want):\n%s", diff)
 	}
 	var held []string
 	for _, f := range rv.Findings {
@@ -113,7 +123,10 @@ func TestReviewCrisis(t *testing.T) {
 			held = append(held, f.File+": "+f.Message)
 		}
 	}
-	wantHeld := []string{`posts/2026-12/launch.yaml: held by the crisis "outage" (Shipping outage), active since 2026-11-30 12:30 CET: not published until the crisis is resolved (on mastodon, bluesky)`}
+	wantHeld := []string{
+		`posts/2026-11/soon-held.yaml: held by the crisis "outage" (Shipping outage), active since 2026-11-30 12:30 CET: not published until the crisis is resolved (on mastodon)`,
+		`posts/2026-12/launch.yaml: held by the crisis "outage" (Shipping outage), active since 2026-11-30 12:30 CET: not published until the crisis is resolved (on mastodon, bluesky)`,
+	}
 	if diff := cmp.Diff(held, wantHeld); diff != "" {
 		t.Errorf("edit: crisis findings (-got +want):\n%s", diff)
 	}
