@@ -97,6 +97,21 @@ func TestReviewCrisis(t *testing.T) {
 		t.Errorf("pause changed (-got +want):\n%s", diff)
 	}
 
+	// Another playbook: the recall pauses everything, so nothing comes back and the rest is held.
+	r.checkout("activate")
+	r.branch("recall")
+	r.write("crisis.yaml", "playbook: recall\nactivated_at: 2026-11-30T11:50:00Z\nreason: batch 42\n")
+	r.commit("recall")
+	got = summarizeCrisis(r.review("activate", "recall"))
+	want = &crisisSummary{Kind: CrisisChanged, Line: 2,
+		Held:   []string{"brew@bluesky", "old-name@bluesky", "gone@bluesky", "kept@bluesky", "untouched@mastodon", "far-away@mastodon"},
+		Counts: [3]int{6, 0, 0},
+		Headline: `Resolves the crisis "outage", active since 2026-11-30 12:30 CET: 0 held publications come back, 0 are missed (not published without --publish-late). ` +
+			`Activates the crisis "recall" (critical) — 6 publications newly held from now on`}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("another playbook (-got +want):\n%s", diff)
+	}
+
 	// Touching a post while the crisis is active changes nothing about the crisis; the review
 	// says the post is held.
 	r.checkout("activate")
