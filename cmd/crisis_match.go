@@ -23,17 +23,18 @@ type crisisMatchOptions struct {
 
 func newCrisisMatchCmd(f *Factory, g *globalOptions) *cobra.Command {
 	return &cobra.Command{
-		Use:   "match TEXT... | match -",
+		Use:   "match TEXT...",
 		Short: "Find the playbooks whose triggers a message matches, best first",
 		Long: `Match looks for each playbook's triggers in a message a community manager is looking at (a
 reply, a mention, an e-mail) and lists the playbooks that match, best first, with the matched
 phrases, the reply templates to use and the command that activates the playbook. Several
 arguments are joined with spaces; "-" reads the message from stdin.
 
-Triggers match whole words and phrases, ignoring case: "recall" matches "Recall" and #recall, but
-not "recalling" (a playbook lists the word forms it watches for, e.g. recall and recalled). A
-phrase matches its words in a row, also across hyphens ("never-again"), but not across the end
-of a sentence or a line. Links, e-mail addresses and mentions are not searched.
+Triggers match whole words and phrases, ignoring case: "recall" matches "Recall" and #recall,
+but not "recalling" (a playbook lists the word forms it watches for, e.g. recall and recalled).
+A phrase matches its words in a row, also across hyphens ("never-again") and line breaks, but
+not across the end of a sentence or a blank line. Links, e-mail addresses and mentions are not
+searched.
 
 The score is the number of words in the matched triggers: a matched phrase counts more than a
 single word. Equal scores list the more severe playbook first.

@@ -40,8 +40,8 @@ type Span struct{ Start, End int }
 //   - Hyphens, dots and underscores inside a word separate words: the trigger "pour over" and
 //     the trigger "pour-over" both match "pour-over", "pour over" and #pour_over.
 //   - Apostrophes are one: ’ and ʼ match '.
-//   - A phrase does not run across the end of a sentence (. ! ? ; …), a line break, a link, a
-//     mention or an emoji.
+//   - A phrase runs across a line break, but not across a blank line, the end of a sentence
+//     (. ! ? ; …), a link, a mention or an emoji.
 //   - Word forms are not guessed: "recall" does not match "recalling" or "recalls". A playbook
 //     lists the forms it watches for (the example lists recall and recalled).
 //   - Letters are compared after simple case folding: "Schimmel" matches "SCHIMMEL", "Café"
@@ -138,7 +138,7 @@ func SeverityRank(severity string) int {
 }
 
 // word is one folded word of a text, with where it is; seq numbers the runs of words that a
-// phrase may span (a sentence end, line break, link, mention or emoji starts a new run).
+// phrase may span (a sentence end, blank line, link, mention or emoji starts a new run).
 type word struct {
 	text       string
 	start, end int
@@ -170,6 +170,7 @@ func wordKey(ws []word) string {
 func splitWords(text string) []word {
 	var out []word
 	seq := 0
+	newline := false
 	for _, t := range social.Tokenize(text, false) {
 		switch t.Kind {
 		case social.Word:
@@ -181,9 +182,16 @@ func splitWords(text string) []word {
 			if sentenceEnd(t.Text) {
 				seq++
 			}
-		default: // links, mentions, e-mails, emoji, line breaks
+		case social.Newline:
+			// A line wrap inside a paragraph (an e-mail's) keeps a phrase together; a blank line
+			// ends it.
+			if newline {
+				seq++
+			}
+		default: // links, mentions, e-mails, emoji
 			seq++
 		}
+		newline = t.Kind == social.Newline
 	}
 	return out
 }

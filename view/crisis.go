@@ -172,10 +172,13 @@ func RenderCrisisList(s *Streams, format string, list []PlaybookSummary) error {
 		return nil
 	}
 	p := s.Palette()
-	rows := [][]string{{"ID", "NAME", "SEVERITY", "PAUSES", "STATEMENT"}}
+	// Columns: ID, NAME, SEVERITY, STATEMENT, PAUSES. The pause is last: on a narrow terminal
+	// the name is shortened first, then the pause wraps within its column, so nothing of what a
+	// playbook pauses is cut off.
+	rows := [][]string{{"ID", "NAME", "SEVERITY", "STATEMENT", "PAUSES"}}
 	anyActive := false
 	for _, pb := range list {
-		rows = append(rows, []string{pb.ID, pb.Name, pb.Severity, pb.Pause.Words(), rbYesNo(pb.Statement)})
+		rows = append(rows, []string{pb.ID, pb.Name, pb.Severity, rbYesNo(pb.Statement), pb.Pause.Words()})
 		anyActive = anyActive || pb.Active
 	}
 	widths := make([]int, len(rows[0]))
@@ -184,27 +187,31 @@ func RenderCrisisList(s *Streams, format string, list []PlaybookSummary) error {
 			widths[i] = max(widths[i], width(c))
 		}
 	}
-	// A narrow terminal shortens the name, then the pause, rather than wrapping every row.
 	if s.Width > 0 {
-		over := 2 + widths[0] + widths[1] + widths[2] + widths[3] + widths[4] + 8 - s.Width
-		for _, c := range []struct{ col, floor int }{{1, 14}, {3, 24}} {
-			if over <= 0 || widths[c.col] <= c.floor {
-				continue
-			}
-			cut := min(over, widths[c.col]-c.floor)
-			widths[c.col] -= cut
-			over -= cut
+		fixed := 2 + widths[0] + 2 + widths[1] + 2 + widths[2] + 2 + widths[3] + 2
+		if over := fixed + widths[4] - s.Width; over > 0 && widths[1] > 14 {
+			cut := min(over, widths[1]-14)
+			widths[1] -= cut
+			fixed -= cut
 		}
+		widths[4] = max(20, min(widths[4], s.Width-fixed))
 	}
+	indent := strings.Repeat(" ", 2+widths[0]+2+widths[1]+2+widths[2]+2+widths[3]+2)
 	for i, row := range rows {
 		mark := "  "
 		if i > 0 && list[i-1].Active {
 			mark = p.Red("●") + " "
 		}
 		cells := make([]string, len(row))
+		var more []string // the pause's further lines
 		for j, c := range row {
-			c = clip(c, widths[j], true)
-			padding := strings.Repeat(" ", widths[j]-width(c))
+			if j == 4 {
+				lines := rbWrap(c, widths[4])
+				c, more = lines[0], lines[1:]
+			} else {
+				c = clip(c, widths[j], true)
+			}
+			padding := strings.Repeat(" ", max(0, widths[j]-width(c)))
 			switch {
 			case i == 0:
 				c = p.Bold(c)
@@ -213,12 +220,12 @@ func RenderCrisisList(s *Streams, format string, list []PlaybookSummary) error {
 			case j == 2:
 				c = rbSeverity(p, c)
 			}
-			if j < len(row)-1 {
-				c += padding
-			}
-			cells[j] = c
+			cells[j] = c + padding
 		}
 		fmt.Fprintln(s.Out, strings.TrimRight(mark+strings.Join(cells, "  "), " "))
+		for _, l := range more {
+			fmt.Fprintln(s.Out, indent+l)
+		}
 	}
 	if anyActive {
 		fmt.Fprintf(s.Out, "%s\n", p.Dim("● active: postctl crisis status"))

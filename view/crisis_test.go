@@ -53,9 +53,9 @@ func TestCrisisListTTY(t *testing.T) {
 	if err := RenderCrisisList(s, "text", samplePlaybooks); err != nil {
 		t.Fatal(err)
 	}
-	want := `  ID      NAME             SEVERITY  PAUSES                       STATEMENT
-  recall  Product recall   critical  everything                   yes
-● outage  Shipping outage  medium    pillar product or tag promo  no
+	want := `  ID      NAME             SEVERITY  STATEMENT  PAUSES
+  recall  Product recall   critical  yes        everything
+● outage  Shipping outage  medium    no         pillar product or tag promo
 ● active: postctl crisis status
 `
 	if diff := cmp.Diff(out.String(), want); diff != "" {
@@ -74,15 +74,16 @@ func TestCrisisListTTY(t *testing.T) {
 		}
 	}
 
-	// A narrow terminal shortens the name, then the pause.
+	// A narrow terminal shortens the name, then wraps the pause.
 	s, out, _ = streams()
 	s.OutTTY, s.Width = true, 60
 	if err := RenderCrisisList(s, "text", samplePlaybooks); err != nil {
 		t.Fatal(err)
 	}
-	want = `  ID      NAME            SEVERITY  PAUSES                    STATEMENT
-  recall  Product recall  critical  everything                yes
-● outage  Shipping outa…  medium    pillar product or tag p…  no
+	want = `  ID      NAME            SEVERITY  STATEMENT  PAUSES
+  recall  Product recall  critical  yes        everything
+● outage  Shipping outa…  medium    no         pillar product or
+                                               tag promo
 ● active: postctl crisis status
 `
 	if diff := cmp.Diff(out.String(), want); diff != "" {
@@ -333,7 +334,7 @@ func sampleStatus() CrisisStatus {
 	pb.ExpiresAfter = "2d"
 	return CrisisStatus{Active: true, Playbook: "outage", Known: &pb, Since: now.Add(-3 * time.Hour), Now: now, Location: berlin,
 		By: "Mia", Reason: "DHL down", ExpiresAt: now.Add(45 * time.Hour), File: "crisis.yaml",
-		Held: []RunbookHeld{{Address: "a@x", At: now.Add(-time.Hour), Due: true}, {Address: "b@x", At: now.Add(time.Hour)}, {Address: "c@x", At: now.Add(2 * time.Hour)}},
+		Held:        []RunbookHeld{{Address: "a@x", At: now.Add(-time.Hour), Due: true}, {Address: "b@x", At: now.Add(time.Hour)}, {Address: "c@x", At: now.Add(2 * time.Hour)}},
 		StatementID: "crisis:outage:20261208T070000Z", StatementChannels: []string{"mastodon", "bluesky"}}
 }
 
