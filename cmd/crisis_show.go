@@ -68,8 +68,9 @@ func runCrisisShow(f *Factory, opts crisisShowOptions) error {
 		held = crisis.Holds(cal, pb, time.Time{}, now)
 	}
 	r.Held = runbookHeld(opts.Dir, held)
+	voiceSkipped := false
 	if hs := pb.HoldingStatement; hs != nil {
-		r.Statement = statementTexts(cal, hs)
+		r.Statement, voiceSkipped = statementTexts(cal, findings, hs)
 		for _, t := range hs.Thread {
 			r.Thread = append(r.Thread, t.Text.Value)
 		}
@@ -83,6 +84,9 @@ func runCrisisShow(f *Factory, opts crisisShowOptions) error {
 	}
 	if err := view.RenderCrisisShow(f.Streams, opts.Format, r); err != nil {
 		return err
+	}
+	if voiceSkipped {
+		fmt.Fprintln(f.Streams.ErrOut, "Note: voice.yaml has errors, so some brand-voice rules were not checked on the holding statement: run 'postctl validate'")
 	}
 	// Showing a broken playbook helps fix it; say that it has errors.
 	if errs := replyErrors(findings, pb.File); len(errs) > 0 {
@@ -142,13 +146,18 @@ func crisisFirstLine(s string) string {
 
 // statementTexts is the holding statement on each of its channels (default: every channel of the
 // calendar), measured the way replies render measures and linted as a holding statement.
-func statementTexts(cal *calendar.Calendar, hs *calendar.HoldingStatement) []view.RunbookText {
+// skipped says that voice.yaml has errors, so some rules did not run.
+func statementTexts(cal *calendar.Calendar, loaded calendar.Findings, hs *calendar.HoldingStatement) (out []view.RunbookText, skipped bool) {
 	channels := replyValues(hs.Channels)
 	if len(channels) == 0 && cal.Config != nil {
 		channels = cal.Config.Channels.Keys()
 	}
-	engine, _ := voice.Compile(cal)
-	var out []view.RunbookText
+	engine, defs := voice.Compile(cal)
+	for _, f := range append(defs, loaded...) {
+		if f.File == "voice.yaml" && f.Level == calendar.Error {
+			skipped = true
+		}
+	}
 	for _, ch := range channels {
 		t := view.RunbookText{Channel: ch, Text: hs.Text.Value}
 		if o, ok := hs.Overrides.Get(ch); ok && o.Text.Set {
@@ -167,7 +176,7 @@ func statementTexts(cal *calendar.Calendar, hs *calendar.HoldingStatement) []vie
 		}
 		out = append(out, t)
 	}
-	return out
+	return out, skipped
 }
 
 // replyExample is the reply template with the id, filled in as an example: the defaults where

@@ -85,6 +85,11 @@ func runCrisisStatus(f *Factory, opts crisisStatusOptions) error {
 			}
 		}
 		out.Suggestion = schema.Closest(out.Playbook, ids)
+		for _, file := range []string{"playbooks/" + out.Playbook + ".yaml", "playbooks/" + out.Playbook + ".yml"} {
+			if len(replyErrors(findings, file)) > 0 {
+				out.Unreadable = replyPath(opts.Dir, file)
+			}
+		}
 	}
 	out.Held = runbookHeld(opts.Dir, crisis.Active(cal, now))
 	if st := a.Statement(cal); st != nil {

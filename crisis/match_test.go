@@ -105,6 +105,16 @@ func TestMatch(t *testing.T) {
 	}
 }
 
+func TestMatchFolding(t *testing.T) {
+	// Simple case folding joins more than lower-casing: final sigma, the Kelvin sign, long s.
+	cal := &calendar.Calendar{Playbooks: []*calendar.Playbook{playbook("x", "low", "χάος", "kaputt", "ſchimmel")}}
+	text := "ΧΆΟΣ! Kaputt. Schimmel"
+	g := summarize(text, Match(cal, text))
+	if diff := cmp.Diff(g, []got{{"x", 3, []string{"χάος=ΧΆΟΣ", "kaputt=Kaputt", "ſchimmel=Schimmel"}}}); diff != "" {
+		t.Errorf("(-got +want):\n%s", diff)
+	}
+}
+
 func TestMatchTies(t *testing.T) {
 	cal := &calendar.Calendar{Playbooks: []*calendar.Playbook{
 		playbook("b", "low", "outage"), playbook("a", "low", "outage"), playbook("c", "critical", "outage"),

@@ -724,6 +724,7 @@ type CrisisStatus struct {
 	Playbook   string
 	Known      *PlaybookSummary
 	Suggestion string
+	Unreadable string // the playbook's file, when it exists but could not be read
 	Since      time.Time
 	Now        time.Time
 	Location   *time.Location
@@ -787,7 +788,10 @@ func RenderCrisisStatus(s *Streams, format string, c CrisisStatus) error {
 	fmt.Fprintf(w, "%s %s\n", p.Red(p.Bold("Crisis active:")), p.Bold(title))
 	if c.Known == nil {
 		msg := fmt.Sprintf("crisis.yaml names playbook %q, which is not in playbooks/", c.Playbook)
-		if c.Suggestion != "" {
+		switch {
+		case c.Unreadable != "":
+			msg = fmt.Sprintf("crisis.yaml names playbook %q, but %s has errors (run postctl validate)", c.Playbook, c.Unreadable)
+		case c.Suggestion != "":
 			msg += fmt.Sprintf(" (did you mean %q?)", c.Suggestion)
 		}
 		fmt.Fprintf(w, "  %s\n", p.Red(msg+": it pauses everything"))
