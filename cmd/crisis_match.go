@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/postctl/postctl/crisis"
@@ -112,6 +113,10 @@ func runCrisisMatch(f *Factory, opts crisisMatchOptions) error {
 	}
 	if err := view.RenderCrisisMatch(f.Streams, opts.Format, text, out); err != nil {
 		return err
+	}
+	if active != nil && slices.ContainsFunc(out, func(m view.PlaybookMatch) bool { return !m.Playbook.Active }) {
+		fmt.Fprintf(f.Streams.ErrOut, "Note: the crisis %q is active: another playbook can be activated only after 'postctl crisis resolve'\n",
+			active.Crisis.Playbook.Value)
 	}
 	if len(cal.Playbooks) == 0 {
 		fmt.Fprintln(f.Streams.ErrOut, "No playbooks yet: add one under playbooks/ (see docs/files.md), with the triggers to watch for.")
