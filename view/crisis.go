@@ -288,7 +288,7 @@ func RenderCrisisShow(s *Streams, format string, r Runbook) error {
 
 	fmt.Fprintf(w, "\n%s\n", p.Bold("Triggers"))
 	if len(r.Triggers) == 0 {
-		fmt.Fprintln(w, "  none: postctl crisis match suggests this playbook for no message")
+		fmt.Fprintln(w, "  none: postctl crisis match never suggests this playbook")
 	} else {
 		fmt.Fprintf(w, "  %s\n", rbTriggers(r.Triggers))
 	}
