@@ -46,6 +46,11 @@ post-id@channel) with the recorded state and shows what apply would do now, or a
 
 Then it lists what becomes due within --horizon (default 7d), and the summary line.
 
+While a crisis is active (crisis.yaml, see postctl crisis), the plan opens with it: everything its
+playbook pauses is held (natively scheduled posts are cancelled and scheduled again when it is
+resolved), its holding statement publishes once per channel as crisis:PLAYBOOK:TIME@channel,
+and a crisis active longer than the playbook's expires_after is warned about.
+
 The calendar must be valid first: plan prints validate's errors and stops. A post inside a
 blackout is not one of them here: the plan holds it. Plan only reads the state, so it takes no
 lock: apply locks and re-checks. A plan that would cancel every scheduled post (the calendar

@@ -34,6 +34,8 @@ findings of validate in the files the change touched (all voice findings when vo
 all strategy findings when strategy.yaml changed, everything when calendar.yaml changed, and
 strategy findings about a day, week or month that holds a touched post); and a warning for every
 post that would publish within 24 hours of now (--now), or at once because its time has passed.
+A change that activates, resolves or changes the crisis (crisis.yaml) comes first: what it
+holds, what comes back or is missed, and the holding statement per channel.
 
 Formats: text, markdown (one pull-request comment that starts with <!-- postctl-review --> so a
 workflow can update it), github (annotations) and json.

@@ -31,7 +31,8 @@ It lints every post, override, thread item, reply template and holding statement
 brand-voice rules of voice.yaml and each channel's platform limit (Mastodon 500 characters with
 links counted as 23, Bluesky 300 graphemes), and checks upcoming publications against
 strategy.yaml: cadence, pillar mix per month, campaign dates, blackouts and posting windows.
-Publications before now (--now) are history and are not held to the strategy.
+Publications before now (--now) are history and are not held to the strategy. While a crisis
+is active, each post it holds gets a warning, and so does a crisis older than its expires_after.
 
 Every finding is reported with its file:line:col, all of them in one run. Exit 0 when valid
 (warnings allowed unless --strict), 1 when invalid, 4 on a usage error.`,

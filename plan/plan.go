@@ -239,6 +239,8 @@ type computer struct {
 	loc    *time.Location
 	plan   *Plan
 	crisis *calendar.ActiveCrisis
+	// crisisHold is the one hold of every publication the crisis holds.
+	crisisHold hold
 
 	hasher     *hasher
 	channels   map[string]channelInfo
@@ -739,8 +741,7 @@ func (c *computer) hold(d *pub) *hold {
 		return nil
 	}
 	if a := c.crisis; a != nil && !d.time.Before(a.Since().Add(-d.maxDelay)) && a.Pauses(d.post, d.channel) {
-		return &hold{current: true, crisis: true, reason: fmt.Sprintf("held by the crisis %q, active since %s, until it is resolved",
-			a.Crisis.Playbook.Value, c.when(a.Since()))}
+		return &c.crisisHold
 	}
 	if c.cal.Strategy == nil {
 		return nil
@@ -772,6 +773,8 @@ func (c *computer) crisisInfo() {
 		return
 	}
 	c.crisis = a
+	c.crisisHold = hold{current: true, crisis: true, reason: fmt.Sprintf("held by the crisis %q, active since %s, until it is resolved",
+		a.Crisis.Playbook.Value, c.when(a.Since()))}
 	cr := a.Crisis
 	info := &Crisis{Playbook: cr.Playbook.Value, Since: a.Since(), By: cr.By.Value, Reason: strings.Join(strings.Fields(cr.Reason.Value), " "), File: cr.File}
 	if pb := a.Playbook; pb != nil {

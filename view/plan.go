@@ -1,6 +1,7 @@
 package view
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -84,7 +85,7 @@ func fieldValue(name, v string, loc *time.Location) string {
 
 func planText(s *Streams, p *plan.Plan) error {
 	pal := s.Palette()
-	w := s.Out
+	w := bufio.NewWriter(s.Out) // a plan may have thousands of lines: one write, not one each
 	loc := planLoc(p)
 	head := fmt.Sprintf("Plan at %s (%s)", p.At.In(loc).Format(planTime), loc)
 	if p.Lineage != "" || p.StateSerial > 0 {
@@ -157,7 +158,7 @@ func planText(s *Streams, p *plan.Plan) error {
 		line = pal.Bold(line)
 	}
 	fmt.Fprintf(w, "\n%s\n", line)
-	return nil
+	return w.Flush()
 }
 
 // crisisLine is the banner every plan view opens with while a crisis is active.
