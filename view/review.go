@@ -539,7 +539,9 @@ func rvCrisisMarkdown(b *strings.Builder, r *review.Review) {
 	}
 	if len(c.Statement) > 0 {
 		fmt.Fprintf(b, "\n**Holding statement** `%s` from `%s`, published at the next apply after merge:\n\n", c.StatementID, rvRepoPath(r, c.StatementFile))
-		rvMdPreviews(b, c.Statement)
+		var pv strings.Builder
+		rvMdPreviews(&pv, c.Statement)
+		b.WriteString(strings.TrimSuffix(pv.String(), "\n")) // every section that follows opens with its blank line
 	}
 }
 
