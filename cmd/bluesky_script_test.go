@@ -4,11 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"encoding/pem"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,38 +34,13 @@ type scriptPDS struct {
 	drop    int
 }
 
-var (
-	pdsMu  sync.Mutex
-	pdsFor = map[*testscript.TestScript]*scriptPDS{}
-)
-
 func cmdFakePDS(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
 		ts.Fatalf("usage: fakepds start FILE | records N | logins N | drop N")
 	}
-	pdsMu.Lock()
-	p := pdsFor[ts]
-	pdsMu.Unlock()
+	p := fakeOf[*scriptPDS](ts, "pds")
 	if args[0] == "start" {
-		p = &scriptPDS{records: map[string]string{}}
-		srv := httptest.NewTLSServer(p)
-		// The postctl subprocess trusts the server's certificate through SSL_CERT_FILE.
-		cert := ts.MkAbs("pds-cert.pem")
-		ts.Check(os.WriteFile(cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o644))
-		ts.Setenv("SSL_CERT_FILE", cert)
-		ts.Defer(func() {
-			srv.Close()
-			pdsMu.Lock()
-			delete(pdsFor, ts)
-			pdsMu.Unlock()
-		})
-		pdsMu.Lock()
-		pdsFor[ts] = p
-		pdsMu.Unlock()
-		file := ts.MkAbs(args[1])
-		data, err := os.ReadFile(file)
-		ts.Check(err)
-		ts.Check(os.WriteFile(file, []byte(strings.ReplaceAll(string(data), "https://pds.invalid", srv.URL)), 0o644))
+		startFake(ts, "pds", &scriptPDS{records: map[string]string{}}, args[1], "https://pds.invalid")
 		return
 	}
 	if p == nil {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/postctl/postctl/calendar"
 	"github.com/postctl/postctl/crisis"
-	"github.com/postctl/postctl/schema"
 	"github.com/postctl/postctl/state"
 	"github.com/postctl/postctl/view"
 	"github.com/spf13/cobra"
@@ -84,7 +83,7 @@ func runCrisisActivate(f *Factory, opts crisisActivateOptions) error {
 	if err != nil {
 		return err
 	}
-	pb, err := activatePlaybook(cal, findings, opts.Playbook, opts.Dir)
+	pb, err := lookupPlaybook(cal, findings, opts.Playbook, opts.Dir)
 	if err != nil {
 		return err
 	}
@@ -152,33 +151,6 @@ func runCrisisActivate(f *Factory, opts crisisActivateOptions) error {
 		}
 	}
 	return view.RenderCrisisChange(f.Streams, opts.Format, out)
-}
-
-// activatePlaybook finds the playbook with the id. An unknown id is a usage error with a
-// suggestion, like an unknown reply template; a playbook whose file could not be read says so.
-func activatePlaybook(cal *calendar.Calendar, findings calendar.Findings, id, dir string) (*calendar.Playbook, error) {
-	ids := make([]string, 0, len(cal.Playbooks))
-	for _, pb := range cal.Playbooks {
-		if pb == nil {
-			continue
-		}
-		if pb.ID.Value == id {
-			return pb, nil
-		}
-		ids = append(ids, pb.ID.Value)
-	}
-	for _, file := range []string{"playbooks/" + id + ".yaml", "playbooks/" + id + ".yml"} {
-		if errs := replyErrors(findings, file); len(errs) > 0 {
-			return nil, fmt.Errorf("playbook %q cannot be read: %s", id, findingsList(dir, errs))
-		}
-	}
-	msg := fmt.Sprintf("no playbook %q", id)
-	if guess := schema.Closest(id, ids); guess != "" {
-		msg += fmt.Sprintf(" (did you mean %q?)", guess)
-	} else {
-		msg += ": 'postctl crisis list' shows them"
-	}
-	return nil, usageErrorf(errors.New(msg))
 }
 
 // crisisAlreadyActive refuses a second crisis: one at a time, so that resolving one never

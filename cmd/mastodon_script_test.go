@@ -2,11 +2,8 @@ package cmd
 
 import (
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -40,41 +37,17 @@ type scriptMastodon struct {
 	keys      map[string]map[string]any // Idempotency-Key → the answer
 }
 
-var (
-	mastodonMu  sync.Mutex
-	mastodonFor = map[*testscript.TestScript]*scriptMastodon{}
-)
-
 func cmdFakeMastodon(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 1 {
 		ts.Fatalf("usage: fakemastodon start FILE | statuses N | scheduled N | show")
 	}
-	mastodonMu.Lock()
-	m := mastodonFor[ts]
-	mastodonMu.Unlock()
+	m := fakeOf[*scriptMastodon](ts, "mastodon")
 	if args[0] == "start" {
 		if len(args) != 2 {
 			ts.Fatalf("usage: fakemastodon start FILE")
 		}
 		m = &scriptMastodon{statuses: map[string]map[string]any{}, scheduled: map[string]map[string]any{}, keys: map[string]map[string]any{}}
-		srv := httptest.NewTLSServer(m)
-		m.base = srv.URL
-		cert := ts.MkAbs("mastodon-cert.pem")
-		ts.Check(os.WriteFile(cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o644))
-		ts.Setenv("SSL_CERT_FILE", cert)
-		ts.Defer(func() {
-			srv.Close()
-			mastodonMu.Lock()
-			delete(mastodonFor, ts)
-			mastodonMu.Unlock()
-		})
-		mastodonMu.Lock()
-		mastodonFor[ts] = m
-		mastodonMu.Unlock()
-		name := ts.MkAbs(args[1])
-		data, err := os.ReadFile(name)
-		ts.Check(err)
-		ts.Check(os.WriteFile(name, []byte(strings.ReplaceAll(string(data), "https://mastodon.invalid", srv.URL)), 0o644))
+		m.base = startFake(ts, "mastodon", m, args[1], "https://mastodon.invalid")
 		return
 	}
 	if m == nil {

@@ -44,7 +44,7 @@ func Check(cal *calendar.Calendar, now time.Time) calendar.Findings {
 		line, col := at(a.Crisis.ActivatedAt)
 		out = append(out, calendar.Finding{File: a.Crisis.File, Line: line, Col: col, Rule: RuleCrisis, Level: calendar.Warning,
 			Message: fmt.Sprintf("the crisis %q has been active for %s, longer than its playbook's expires_after %s: resolve it with postctl crisis resolve, or raise expires_after in the playbook",
-				a.Crisis.Playbook.Value, Age(now.Sub(since)), durationText(exp.Sub(since)))})
+				a.Crisis.Playbook.Value, Age(now.Sub(since)), calendar.FormatDuration(exp.Sub(since)))})
 	}
 
 	var delays []channelDelay // few channels: a slice beats a map
@@ -142,13 +142,15 @@ func Name(a *calendar.ActiveCrisis) string {
 	return id + " (" + a.Playbook.Name.Value + ")"
 }
 
-// Age shows how long a crisis has been active as plan's views do: days and hours, or hours and
-// minutes under a day: 3d 4h, 5h 20m, 45m.
+// Age says how long a crisis has been active, as every view shows it: days and hours, or hours
+// and minutes under a day: 3d 4h, 5h 20m, 45m, less than a minute.
 func Age(d time.Duration) string {
-	d = d.Round(time.Minute)
+	d = d.Truncate(time.Minute)
 	days, rest := d/(24*time.Hour), d%(24*time.Hour)
 	hours, mins := rest/time.Hour, (rest%time.Hour)/time.Minute
 	switch {
+	case d < time.Minute:
+		return "less than a minute"
 	case days > 0 && hours > 0:
 		return fmt.Sprintf("%dd %dh", days, hours)
 	case days > 0:
@@ -159,19 +161,6 @@ func Age(d time.Duration) string {
 		return fmt.Sprintf("%dh", hours)
 	}
 	return fmt.Sprintf("%dm", mins)
-}
-
-// durationText writes a duration in the units calendar files use, as plan's views do: 2d, 36h, 90m.
-func durationText(d time.Duration) string {
-	switch {
-	case d > 0 && d%(24*time.Hour) == 0:
-		return fmt.Sprintf("%dd", d/(24*time.Hour))
-	case d%time.Hour == 0:
-		return fmt.Sprintf("%dh", d/time.Hour)
-	case d%time.Minute == 0:
-		return fmt.Sprintf("%dm", d/time.Minute)
-	}
-	return fmt.Sprintf("%ds", d/time.Second)
 }
 
 func at(s calendar.String) (int, int) {

@@ -217,7 +217,7 @@ func TestCheckAgreesWithHolds(t *testing.T) {
 
 func TestAge(t *testing.T) {
 	for d, want := range map[time.Duration]string{
-		30 * time.Second:              "1m",
+		30 * time.Second:              "less than a minute",
 		45 * time.Minute:              "45m",
 		5*time.Hour + 30*time.Minute:  "5h 30m",
 		76*time.Hour + 10*time.Minute: "3d 4h",

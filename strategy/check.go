@@ -147,11 +147,11 @@ func (k *checker) minGap(ch string, gap time.Duration, pubs []publication) {
 		}
 		when := "at the same time as " + prev.post.ID.Value
 		if d > 0 {
-			when = formatDuration(d) + " after " + prev.post.ID.Value
+			when = calendar.FormatDuration(d) + " after " + prev.post.ID.Value
 		}
 		k.about([]string{prev.post.ID.Value, p.post.ID.Value}, prev.post.Time, p.post.Time)
 		k.add(p.post.File, p.post.PublishAt.Pos, "cadence", calendar.Warning,
-			"%s on %s; min_gap is %s", when, ch, formatDuration(gap))
+			"%s on %s; min_gap is %s", when, ch, calendar.FormatDuration(gap))
 	}
 }
 
@@ -490,24 +490,6 @@ func (k *checker) postingWindows() {
 			"%s is outside the posting windows for %s (%s)",
 			local.Format("Mon 2006-01-02 15:04"), strings.Join(outside, ", "), windows)
 	}
-}
-
-// formatDuration writes a duration the way strategy.yaml does: 3h, 1h30m, 2d.
-func formatDuration(d time.Duration) string {
-	if d < time.Minute {
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	}
-	var b strings.Builder
-	for _, u := range []struct {
-		unit time.Duration
-		name string
-	}{{24 * time.Hour, "d"}, {time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}} {
-		if n := d / u.unit; n > 0 {
-			fmt.Fprintf(&b, "%d%s", n, u.name)
-			d -= n * u.unit
-		}
-	}
-	return b.String()
 }
 
 // percent rounds a share to a whole percentage.

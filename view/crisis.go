@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/postctl/postctl/calendar"
+	"github.com/postctl/postctl/crisis"
 )
 
 // The read-only crisis views: crisis list, show, status and match. (activate and resolve are in
@@ -277,7 +278,7 @@ func RenderCrisisShow(s *Streams, format string, r Runbook) error {
 	}
 	fmt.Fprintf(w, "%s %s\n", p.Bold("Severity:"), rbSeverity(p, rbOr(r.Severity, "not set")))
 	if !r.Since.IsZero() {
-		fmt.Fprintln(w, p.Red(p.Bold(fmt.Sprintf("Active since %s (%s ago)", r.Since.In(loc).Format(rbTime), rbDuration(r.Now.Sub(r.Since))))))
+		fmt.Fprintln(w, p.Red(p.Bold(fmt.Sprintf("Active since %s (%s ago)", r.Since.In(loc).Format(rbTime), crisis.Age(r.Now.Sub(r.Since))))))
 	}
 	if d := strings.TrimSpace(r.Description); d != "" {
 		fmt.Fprintln(w)
@@ -547,25 +548,6 @@ func rbWrap(text string, n int) []string {
 	return out
 }
 
-// rbDuration says how long, as crisis activate and resolve do: "3d 4h", "2h 15m", "45m".
-func rbDuration(d time.Duration) string {
-	d = d.Truncate(time.Minute)
-	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
-	switch {
-	case d < time.Minute:
-		return "less than a minute"
-	case days > 0 && hours > 0:
-		return fmt.Sprintf("%dd %dh", days, hours)
-	case days > 0:
-		return fmt.Sprintf("%dd", days)
-	case hours > 0 && mins > 0:
-		return fmt.Sprintf("%dh %dm", hours, mins)
-	case hours > 0:
-		return fmt.Sprintf("%dh", hours)
-	}
-	return fmt.Sprintf("%dm", mins)
-}
-
 // ---- markdown
 
 // RunbookMarkdown is the runbook as Markdown, to paste into an issue: the checklist is a task list.
@@ -579,7 +561,7 @@ func RunbookMarkdown(r Runbook) string {
 	}
 	b.WriteString(strings.Join(facts, " · ") + "\n")
 	if !r.Since.IsZero() {
-		fmt.Fprintf(&b, "\n**Active since %s** (%s ago).\n", r.Since.In(loc).Format(rbTime), rbDuration(r.Now.Sub(r.Since)))
+		fmt.Fprintf(&b, "\n**Active since %s** (%s ago).\n", r.Since.In(loc).Format(rbTime), crisis.Age(r.Now.Sub(r.Since)))
 	}
 	if d := strings.TrimSpace(r.Description); d != "" {
 		b.WriteString("\n" + rbQuote(d) + "\n")
@@ -758,7 +740,7 @@ func (c CrisisStatus) ExpiryWarning() string {
 		return ""
 	}
 	return fmt.Sprintf("active for %s, longer than expires_after %s: resolve it (postctl crisis resolve) or review the playbook",
-		rbDuration(c.Now.Sub(c.Since)), c.Known.ExpiresAfter)
+		crisis.Age(c.Now.Sub(c.Since)), c.Known.ExpiresAfter)
 }
 
 // Next is what to do next.
@@ -798,7 +780,7 @@ func RenderCrisisStatus(s *Streams, format string, c CrisisStatus) error {
 	} else {
 		rbField(w, p, "severity", rbSeverity(p, rbOr(c.Known.Severity, "not set")))
 	}
-	rbField(w, p, "since", fmt.Sprintf("%s (%s ago)", c.Since.In(loc).Format(rbTime), rbDuration(c.Now.Sub(c.Since))))
+	rbField(w, p, "since", fmt.Sprintf("%s (%s ago)", c.Since.In(loc).Format(rbTime), crisis.Age(c.Now.Sub(c.Since))))
 	rbField(w, p, "by", rbOr(c.By, "(not recorded)"))
 	rbField(w, p, "reason", rbOr(strings.TrimSpace(c.Reason), "(none given)"))
 	if c.Known != nil {

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/postctl/postctl/crisis"
 )
 
 // CrisisChange is what `crisis activate` or `crisis resolve` did.
@@ -116,7 +118,7 @@ func RenderCrisisChange(s *Streams, format string, c CrisisChange) error {
 	if c.Resolve {
 		fmt.Fprintf(w, "%s %s\n", p.Green(p.Bold("Crisis resolved:")), p.Bold(title))
 		if !c.Since.IsZero() {
-			crisisField(w, p, "active", fmt.Sprintf("%s, since %s", crisisDuration(c.ActiveFor()), c.Since.In(loc).Format(crisisTime)))
+			crisisField(w, p, "active", fmt.Sprintf("%s, since %s", crisis.Age(c.ActiveFor()), c.Since.In(loc).Format(crisisTime)))
 		}
 		crisisField(w, p, "removed", c.File)
 		fmt.Fprintln(w)
@@ -210,27 +212,8 @@ func crisisHeldList(w io.Writer, loc *time.Location, held []CrisisHeld, shown in
 	}
 }
 
-// crisisDuration says how long: "3d 4h", "2h 15m", "45m", "less than a minute".
-func crisisDuration(d time.Duration) string {
-	d = d.Truncate(time.Minute)
-	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
-	switch {
-	case d < time.Minute:
-		return "less than a minute"
-	case days > 0 && hours > 0:
-		return fmt.Sprintf("%dd %dh", days, hours)
-	case days > 0:
-		return fmt.Sprintf("%dd", days)
-	case hours > 0 && mins > 0:
-		return fmt.Sprintf("%dh %dm", hours, mins)
-	case hours > 0:
-		return fmt.Sprintf("%dh", hours)
-	}
-	return fmt.Sprintf("%dm", mins)
-}
-
 // CrisisDuration says how long a crisis was active, as resolve shows it.
-func CrisisDuration(d time.Duration) string { return crisisDuration(d) }
+func CrisisDuration(d time.Duration) string { return crisis.Age(d) }
 
 // The JSON forms of activate and resolve; their fields are stable.
 

@@ -133,8 +133,8 @@ func TestCrisisDuration(t *testing.T) {
 		24*time.Hour + 1*time.Minute:    "1d",
 		1*time.Hour + 1*time.Nanosecond: "1h",
 	} {
-		if got := crisisDuration(d); got != want {
-			t.Errorf("crisisDuration(%v) = %q, want %q", d, got, want)
+		if got := CrisisDuration(d); got != want {
+			t.Errorf("CrisisDuration(%v) = %q, want %q", d, got, want)
 		}
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/postctl/postctl/calendar"
+	"github.com/postctl/postctl/crisis"
 	"github.com/postctl/postctl/plan"
 )
 
@@ -180,25 +182,7 @@ func crisisLine(cr *plan.Crisis, loc *time.Location) string {
 // CrisisExpiredText is the loud warning about a crisis active longer than its expires_after.
 func CrisisExpiredText(cr *plan.Crisis, at time.Time) string {
 	return fmt.Sprintf("the crisis %q has been active for %s, longer than its playbook's expires_after %s: resolve it with postctl crisis resolve, or raise expires_after in the playbook",
-		cr.Playbook, ageText(at.Sub(cr.Since)), durationText(cr.ExpiresAfter))
-}
-
-// ageText is a duration in days and hours, or hours and minutes when under a day: 3d 4h, 5h 20m.
-func ageText(d time.Duration) string {
-	d = d.Round(time.Minute)
-	days, rest := d/(24*time.Hour), d%(24*time.Hour)
-	hours, mins := rest/time.Hour, (rest%time.Hour)/time.Minute
-	switch {
-	case days > 0 && hours > 0:
-		return fmt.Sprintf("%dd %dh", days, hours)
-	case days > 0:
-		return fmt.Sprintf("%dd", days)
-	case hours > 0 && mins > 0:
-		return fmt.Sprintf("%dh %dm", hours, mins)
-	case hours > 0:
-		return fmt.Sprintf("%dh", hours)
-	}
-	return fmt.Sprintf("%dm", mins)
+		cr.Playbook, crisis.Age(at.Sub(cr.Since)), calendar.FormatDuration(cr.ExpiresAfter))
 }
 
 func upcomingHow(u plan.Upcoming) string {
@@ -342,7 +326,7 @@ func PlanJSON(p *plan.Plan) PlanDocument {
 	loc := planLoc(p)
 	s := p.Summary()
 	doc := PlanDocument{FormatVersion: FormatVersion, At: rfc3339(p.At, loc), Timezone: loc.String(),
-		Horizon: durationText(p.Horizon), Commit: p.Commit,
+		Horizon: calendar.FormatDuration(p.Horizon), Commit: p.Commit,
 		State: PlanStateJSON{Serial: p.StateSerial, Lineage: p.Lineage}, ValidUntil: rfc3339(p.ValidUntil, loc),
 		Summary: PlanSummaryJSON{Line: s.Line(), HasChanges: s.Changes() > 0, Changes: s.Changes(),
 			Schedule: s.Schedule, Publish: s.Publish, Reschedule: s.Reschedule, Replace: s.Replace, Cancel: s.Cancel,
@@ -372,7 +356,7 @@ func PlanJSON(p *plan.Plan) PlanDocument {
 		wc := &PlanCrisisJSON{Playbook: cr.Playbook, Name: cr.Name, Severity: cr.Severity, Known: cr.Known, Since: rfc3339(cr.Since, loc),
 			By: cr.By, Reason: cr.Reason, File: cr.File, Held: cr.Held, Statement: append([]string{}, cr.Statement...), Expired: cr.Expired}
 		if cr.ExpiresAfter > 0 {
-			wc.ExpiresAfter = durationText(cr.ExpiresAfter)
+			wc.ExpiresAfter = calendar.FormatDuration(cr.ExpiresAfter)
 		}
 		if cr.Expired {
 			wc.Warning = CrisisExpiredText(cr, p.At)
@@ -381,19 +365,6 @@ func PlanJSON(p *plan.Plan) PlanDocument {
 	}
 	doc.Notes = append(doc.Notes, p.Notes...)
 	return doc
-}
-
-// durationText writes a duration in the units calendar files use: 7d, 36h, 90m.
-func durationText(d time.Duration) string {
-	switch {
-	case d > 0 && d%(24*time.Hour) == 0:
-		return fmt.Sprintf("%dd", d/(24*time.Hour))
-	case d%time.Hour == 0:
-		return fmt.Sprintf("%dh", d/time.Hour)
-	case d%time.Minute == 0:
-		return fmt.Sprintf("%dm", d/time.Minute)
-	}
-	return fmt.Sprintf("%ds", d/time.Second)
 }
 
 // WritePlanJSON writes the plan's wire form, indented.
