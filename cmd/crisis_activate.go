@@ -140,9 +140,7 @@ func runCrisisActivate(f *Factory, opts crisisActivateOptions) error {
 		out.Statement = &view.CrisisStatement{ID: st.ID.Value, Channels: replyValues(st.Channels)}
 	}
 	out.Checklist = replyValues(pb.Checklist)
-	for _, e := range pb.Escalation {
-		out.Escalation = append(out.Escalation, view.CrisisContact{Role: e.Role.Value, Name: e.Name.Value, Contact: e.Contact.Value})
-	}
+	out.Escalation = contacts(pb)
 
 	if commit != nil {
 		msg := fmt.Sprintf("crisis: activate %s\n\nReason: %s\nActivated by %s at %s\n", pb.ID.Value, opts.Reason, by, at.Format(time.RFC3339))

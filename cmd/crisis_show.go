@@ -76,9 +76,7 @@ func runCrisisShow(f *Factory, opts crisisShowOptions) error {
 		}
 		r.Media = len(hs.Media)
 	}
-	for _, e := range pb.Escalation {
-		r.Escalation = append(r.Escalation, view.RunbookContact{Role: e.Role.Value, Name: e.Name.Value, Contact: e.Contact.Value})
-	}
+	r.Escalation = contacts(pb)
 	for _, id := range pb.Replies {
 		r.Replies = append(r.Replies, replyExample(cal, opts.Dir, id.Value))
 	}
@@ -198,4 +196,13 @@ func replyExample(cal *calendar.Calendar, dir, id string) view.RunbookReply {
 		return view.RunbookReply{Template: replyTemplate(dir, r), Example: example}
 	}
 	return view.RunbookReply{Template: view.ReplyTemplate{ID: id}, Missing: true}
+}
+
+// contacts are the playbook's escalation contacts as the views show them.
+func contacts(pb *calendar.Playbook) []view.Contact {
+	var out []view.Contact
+	for _, e := range pb.Escalation {
+		out = append(out, view.Contact{Role: e.Role.Value, Name: e.Name.Value, Contact: e.Contact.Value})
+	}
+	return out
 }

@@ -93,7 +93,7 @@ type Runbook struct {
 	Thread     []string      // its follow-up texts, on every channel
 	Media      int           // how many images it carries
 	Checklist  []string
-	Escalation []RunbookContact
+	Escalation []Contact
 	Replies    []RunbookReply
 }
 
@@ -137,8 +137,8 @@ func (t RunbookText) Over() int {
 	return t.Length - t.Limit
 }
 
-// RunbookContact is whom to call.
-type RunbookContact struct {
+// Contact is whom to call in a crisis.
+type Contact struct {
 	Role    string
 	Name    string
 	Contact string
@@ -362,22 +362,7 @@ func RenderCrisisShow(s *Streams, format string, r Runbook) error {
 		fmt.Fprintf(w, "  %s\n", p.Dim("with "+countOf(r.Media, "image", "images")))
 	}
 
-	if len(r.Checklist) > 0 {
-		fmt.Fprintf(w, "\n%s\n", p.Bold("Checklist"))
-		for i, item := range r.Checklist {
-			fmt.Fprintf(w, "  %d. %s\n", i+1, item)
-		}
-	}
-	if len(r.Escalation) > 0 {
-		fmt.Fprintf(w, "\n%s\n", p.Bold("Escalation"))
-		roleW, nameW := 0, 0
-		for _, e := range r.Escalation {
-			roleW, nameW = max(roleW, width(e.Role)), max(nameW, width(e.Name))
-		}
-		for _, e := range r.Escalation {
-			fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf("  %s  %s  %s", pad(e.Role, roleW), pad(e.Name, nameW), e.Contact), " "))
-		}
-	}
+	runbookSteps(w, p, r.Checklist, r.Escalation)
 	if len(r.Replies) > 0 {
 		fmt.Fprintf(w, "\n%s\n", p.Bold("Replies"))
 		for i, rp := range r.Replies {
@@ -1285,4 +1270,25 @@ func rbMatchToWire(text string, matches []PlaybookMatch) rbMatchWire {
 		out.Matches = append(out.Matches, mw)
 	}
 	return out
+}
+
+// runbookSteps writes a playbook's checklist, numbered, and its escalation contacts, aligned: the
+// first things to do, in crisis show and after crisis activate.
+func runbookSteps(w io.Writer, p Palette, checklist []string, escalation []Contact) {
+	if len(checklist) > 0 {
+		fmt.Fprintf(w, "\n%s\n", p.Bold("Checklist"))
+		for i, item := range checklist {
+			fmt.Fprintf(w, "  %d. %s\n", i+1, item)
+		}
+	}
+	if len(escalation) > 0 {
+		fmt.Fprintf(w, "\n%s\n", p.Bold("Escalation"))
+		roleW, nameW := 0, 0
+		for _, e := range escalation {
+			roleW, nameW = max(roleW, width(e.Role)), max(nameW, width(e.Name))
+		}
+		for _, e := range escalation {
+			fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf("  %s  %s  %s", pad(e.Role, roleW), pad(e.Name, nameW), e.Contact), " "))
+		}
+	}
 }

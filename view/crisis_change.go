@@ -28,7 +28,7 @@ type CrisisChange struct {
 	ExpiresAt  time.Time // zero: the playbook sets no expires_after
 	Expires    string    // expires_after as the playbook writes it
 	Checklist  []string
-	Escalation []CrisisContact
+	Escalation []Contact
 
 	// Resolution: the held publications still to come, and those due meanwhile.
 	Back   []CrisisHeld
@@ -53,13 +53,6 @@ type CrisisHeld struct {
 type CrisisStatement struct {
 	ID       string
 	Channels []string
-}
-
-// CrisisContact is whom to call.
-type CrisisContact struct {
-	Role    string
-	Name    string
-	Contact string
 }
 
 // CrisisGit is what happened in git: nothing (Commit empty), a commit, and a push.
@@ -158,22 +151,7 @@ func RenderCrisisChange(s *Streams, format string, c CrisisChange) error {
 		} else {
 			fmt.Fprintln(w, p.Bold("Holding statement:")+" none in this playbook")
 		}
-		if len(c.Checklist) > 0 {
-			fmt.Fprintf(w, "\n%s\n", p.Bold("Checklist"))
-			for i, item := range c.Checklist {
-				fmt.Fprintf(w, "  %d. %s\n", i+1, item)
-			}
-		}
-		if len(c.Escalation) > 0 {
-			fmt.Fprintf(w, "\n%s\n", p.Bold("Escalation"))
-			roleW, nameW := 0, 0
-			for _, e := range c.Escalation {
-				roleW, nameW = max(roleW, width(e.Role)), max(nameW, width(e.Name))
-			}
-			for _, e := range c.Escalation {
-				fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf("  %s  %s  %s", pad(e.Role, roleW), pad(e.Name, nameW), e.Contact), " "))
-			}
-		}
+		runbookSteps(w, p, c.Checklist, c.Escalation)
 	}
 	fmt.Fprintln(w)
 	switch {

@@ -20,7 +20,7 @@ func crisisSample(t *testing.T) CrisisChange {
 	c := CrisisChange{Playbook: "shipping-outage", Name: "Shipping outage", Severity: "medium", Since: since, At: since,
 		Location: berlin, By: "Mia Schulz <mia@example.com>", Reason: "DHL down\nsince 09:05", File: "cal/crisis.yaml",
 		Statement: &CrisisStatement{ID: "crisis:shipping-outage:20261201T083000Z", Channels: []string{"mastodon", "news"}},
-		Checklist: []string{"Check the carrier"}, Escalation: []CrisisContact{{Role: "Ops", Name: "Tomasz", Contact: "t@example.com"}}}
+		Checklist: []string{"Check the carrier"}, Escalation: []Contact{{Role: "Ops", Name: "Tomasz", Contact: "t@example.com"}}}
 	for i := range 12 {
 		c.Held = append(c.Held, CrisisHeld{Address: fmt.Sprintf("post-%02d@news", i), Post: fmt.Sprintf("post-%02d", i), Channel: "news",
 			At: since.Add(time.Duration(i+1) * time.Hour), File: fmt.Sprintf("cal/posts/post-%02d.yaml", i)})

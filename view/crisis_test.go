@@ -160,7 +160,7 @@ func sampleRunbook() Runbook {
 				Findings: []ReplyFinding{{Rule: "no-exclamations", Level: calendar.Warning, Message: "Avoid exclamation marks.", Start: 16, End: 18}}},
 		},
 		Checklist:  []string{"Check the carrier", "Update the *status* page"},
-		Escalation: []RunbookContact{{Role: "Ops", Name: "Tomasz", Contact: "t@example.com"}, {Role: "Community", Name: "Mia", Contact: "m@example.com"}},
+		Escalation: []Contact{{Role: "Ops", Name: "Tomasz", Contact: "t@example.com"}, {Role: "Community", Name: "Mia", Contact: "m@example.com"}},
 		Replies: []RunbookReply{
 			{Template: ReplyTemplate{ID: "late", Title: "Order is late", Variables: []ReplyVariable{{Name: "name", Required: true}, {Name: "days", Default: strp("3")}}},
 				Example: "Hi <name>, it ships in 3 days."},
