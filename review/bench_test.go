@@ -28,20 +28,25 @@ func BenchmarkReview10kPosts2kCommits(b *testing.B) {
 	if testing.Short() {
 		b.Skip("builds a 10,000-post repository")
 	}
-	dir := buildBenchRepo(b, 10000, 2000)
+	rv := benchReview(b, Options{Base: "main", Head: "feature", Now: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)})
+	if got := len(rv.Added) + len(rv.Changed) + len(rv.Removed) + len(rv.Moved); got != 5 {
+		b.Fatalf("review found %d post changes, want 5: %+v", got, rv.Files)
+	}
+}
+
+// benchReview builds the 10,000-post, 2,000-commit repository once and times Run with opts on it.
+func benchReview(b *testing.B, opts Options) *Review {
+	opts.Dir = buildBenchRepo(b, 10000, 2000)
 	var rv *Review
 	b.ResetTimer()
 	for b.Loop() {
 		var err error
-		rv, err = Run(Options{Dir: dir, Base: "main", Head: "feature", Now: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)})
-		if err != nil {
+		if rv, err = Run(opts); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.StopTimer()
-	if got := len(rv.Added) + len(rv.Changed) + len(rv.Removed) + len(rv.Moved); got != 5 {
-		b.Fatalf("review found %d post changes, want 5: %+v", got, rv.Files)
-	}
+	return rv
 }
 
 // BenchmarkReviewCrisis10k reviews, in the same repository, a branch that activates a crisis on
@@ -50,17 +55,7 @@ func BenchmarkReviewCrisis10k(b *testing.B) {
 	if testing.Short() {
 		b.Skip("builds a 10,000-post repository")
 	}
-	dir := buildBenchRepo(b, 10000, 2000)
-	var rv *Review
-	b.ResetTimer()
-	for b.Loop() {
-		var err error
-		rv, err = Run(Options{Dir: dir, Base: "feature", Head: "crisis", Now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)})
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.StopTimer()
+	rv := benchReview(b, Options{Base: "feature", Head: "crisis", Now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)})
 	if rv.Crisis == nil || rv.Crisis.Kind != CrisisActivated || rv.Crisis.HeldCount == 0 {
 		b.Fatalf("no activation: %+v", rv.Crisis)
 	}
