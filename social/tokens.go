@@ -120,7 +120,8 @@ type scanner struct {
 	text         string
 	placeholders bool
 	toks         []Token
-	wordyEnd     int // end of the last token when it ends in a letter, digit, mark or '_'; else -1
+	wordyEnd     int    // end of the last token when it ends in a letter, digit, mark or '_'; else -1
+	noEmail      [2]int // (start, end): a local part from start to end that is no e-mail address
 
 	// When measure is set the scanner keeps no tokens and sums, in delta, what Mastodon's
 	// counting adds to the text's grapheme count.
@@ -405,6 +406,11 @@ func (s *scanner) domain(i int, underscore bool) (end, dots int) {
 // email returns the end of the email address at i, or -1: a local part of letters, digits and
 // . _ % + -, then '@' and a domain with at least one dot.
 func (s *scanner) email(i int) int {
+	if i > s.noEmail[0] && i < s.noEmail[1] {
+		// Inside a local part already found to lead to no address: it ends at the same place, so
+		// no address starts here either. Without this, a run of n '_' would cost n².
+		return -1
+	}
 	t := s.text
 	j := i
 	for j < len(t) {
@@ -422,10 +428,12 @@ func (s *scanner) email(i int) int {
 		j = e
 	}
 	if j == i || j == len(t) || t[j] != '@' || !s.single(j) {
+		s.noEmail = [2]int{i, j}
 		return -1
 	}
 	end, dots := s.domain(j+1, false)
 	if end < 0 || dots == 0 {
+		s.noEmail = [2]int{i, j}
 		return -1
 	}
 	return end

@@ -1,6 +1,7 @@
 package social
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode"
@@ -302,5 +303,27 @@ func BenchmarkTokenizeCalendar(b *testing.B) {
 		for _, text := range texts {
 			Tokenize(text, false)
 		}
+	}
+}
+
+// A run of '_' is a run of Punct: each one may start an e-mail address's local part, and the scan
+// for its '@' is made once per run, not once per '_' (which took minutes on a 1 MiB file).
+func TestTokenizeLongUnderscoreRun(t *testing.T) {
+	text := strings.Repeat("_", 200_000) + " a_b@example.com"
+	toks := Tokenize(text, false)
+	if len(toks) != 200_001 || toks[len(toks)-1].Kind != Email || toks[0].Kind != Punct {
+		t.Fatalf("%d tokens, last %+v", len(toks), toks[len(toks)-1])
+	}
+}
+
+func BenchmarkTokenizeRuns(b *testing.B) {
+	for _, unit := range []string{"_", "a ", "#_", "a\n\n", "@a", "a@"} {
+		text := strings.Repeat(unit, 50_000)
+		b.Run(fmt.Sprintf("%q", unit), func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			for b.Loop() {
+				Tokenize(text, false)
+			}
+		})
 	}
 }
