@@ -111,12 +111,12 @@ retry), 4 usage error.`,
 	root.CompletionOptions.HiddenDefaultCmd = false
 	flags := root.PersistentFlags()
 	flags.StringVar(&g.Dir, "dir", ".", "calendar repository directory")
-	flags.StringVar(&g.Format, "format", formatText, "output format: text, json, markdown or github, where the command supports it")
+	flags.StringVar(&g.Format, "format", formatText, "output format: text, json, markdown or github, where the command supports it (calendar: also ics, html)")
 	flags.BoolVar(&g.NoColor, "no-color", false, "never colour the output (also NO_COLOR)")
 	flags.StringVar(&g.Now, "now", "", "fix the clock to an RFC 3339 time (also POSTCTL_NOW), for tests and dry runs")
 	flags.BoolVar(&g.Strict, "strict", false, "fail on warnings too")
 	_ = root.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(
-		[]string{formatText, formatJSON, formatMarkdown, formatGitHub}, cobra.ShellCompDirectiveNoFileComp))
+		[]string{formatText, formatJSON, formatMarkdown, formatGitHub, formatICS, formatHTML}, cobra.ShellCompDirectiveNoFileComp))
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErrorf(plainFlagError(err)) })
 
 	root.AddCommand(
@@ -132,6 +132,7 @@ retry), 4 usage error.`,
 		newStateCmd(f, g),
 		newUnlockCmd(f, g),
 		newApplyCmd(f, g),
+		newCalendarCmd(f, g),
 	)
 	return root
 }

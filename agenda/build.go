@@ -1,0 +1,281 @@
+package agenda
+
+import (
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/postctl/postctl/calendar"
+	"github.com/postctl/postctl/plan"
+	"github.com/postctl/postctl/social"
+	"github.com/postctl/postctl/state"
+)
+
+// Options say which publications an agenda shows.
+type Options struct {
+	From, To time.Time // [From, To); the views want local midnights
+	Now      time.Time
+	// Channels keeps only these channels' publications (and the blackouts and campaigns that
+	// apply to one of them); empty keeps every channel.
+	Channels []string
+	// IncludeDrafts adds drafts, with the status draft, on each of their channels.
+	IncludeDrafts bool
+}
+
+// Build collects the calendar's publications in [From, To) with what will happen to each.
+//
+// The status comes from the plan when it has a change for the publication (held, missed, blocked,
+// unknown; publish is due; cancel because of a hold is held), else from the state's record
+// (published, with its URL; scheduled on the platform), else upcoming. Drafts are draft. The
+// active crisis's holding statement is an entry (Statement) like a post. Posts whose time cannot
+// be read are left out: validate reports them. st and p may be nil.
+func Build(cal *calendar.Calendar, st *state.State, p *plan.Plan, opts Options) *Agenda {
+	loc := time.UTC
+	if cal.Location != nil {
+		loc = cal.Location
+	}
+	a := &Agenda{Location: loc, From: opts.From, To: opts.To, Now: opts.Now}
+	if cal.Config != nil {
+		a.Brand = cal.Config.Brand.Value
+	}
+	keep := func(string) bool { return true }
+	if len(opts.Channels) > 0 {
+		keep = func(ch string) bool { return slices.Contains(opts.Channels, ch) }
+	}
+
+	platforms := map[string]social.Platform{}
+	if cal.Config != nil {
+		for _, e := range cal.Config.Channels {
+			pl := social.For(e.Value)
+			platforms[e.Key.Value] = pl
+			a.Channels = append(a.Channels, Channel{ID: e.Key.Value, Provider: e.Value.Provider.Value, Platform: pl.Name})
+		}
+	}
+	if cal.Strategy != nil {
+		a.Pillars = cal.Strategy.Pillars.Keys()
+	}
+
+	var changes map[string]*plan.Change
+	if p != nil && len(p.Changes) > 0 {
+		changes = make(map[string]*plan.Change, len(p.Changes))
+		for i := range p.Changes {
+			changes[p.Changes[i].Address] = &p.Changes[i]
+		}
+	}
+	var records map[string]*state.Publication
+	if st != nil {
+		records = st.Publications
+	}
+
+	b := builder{a: a, opts: opts, keep: keep, platforms: platforms, changes: changes, records: records,
+		seen: map[string]bool{}}
+	for _, post := range cal.Posts {
+		if post == nil || post.Time.IsZero() || post.Time.Before(opts.From) || !post.Time.Before(opts.To) {
+			continue
+		}
+		if post.Draft() && !opts.IncludeDrafts {
+			continue
+		}
+		b.post(post, false)
+	}
+	if ac := cal.ActiveCrisis(); ac != nil {
+		name := ac.Crisis.Playbook.Value
+		if ac.Playbook != nil && ac.Playbook.Name.Value != "" {
+			name = ac.Playbook.Name.Value
+		}
+		a.Crisis = &Crisis{Playbook: ac.Crisis.Playbook.Value, Name: name, Since: ac.Since()}
+		if s := ac.Statement(cal); s != nil && !s.Time.Before(opts.From) && s.Time.Before(opts.To) {
+			b.post(s, true)
+		}
+	}
+	slices.SortFunc(a.Entries, func(x, y Entry) int {
+		if c := x.At.Compare(y.At); c != 0 {
+			return c
+		}
+		return strings.Compare(x.Address, y.Address)
+	})
+
+	if cal.Strategy != nil {
+		for _, bl := range cal.Strategy.Blackouts {
+			if !overlaps(bl.Start, bl.End, opts.From, opts.To) || !anyKept(bl.Channels, keep) {
+				continue
+			}
+			a.Blackouts = append(a.Blackouts, Span{Name: bl.Name.Value, From: bl.Start, To: bl.End,
+				Reason: oneLine(bl.Reason.Value), Channels: values(bl.Channels)})
+		}
+		for _, e := range cal.Strategy.Campaigns {
+			c := e.Value
+			if !overlaps(c.Start, c.End, opts.From, opts.To) || !anyKept(c.Channels, keep) {
+				continue
+			}
+			a.Campaigns = append(a.Campaigns, Span{Name: e.Key.Value, From: c.Start, To: c.End,
+				Channels: values(c.Channels), Hashtags: values(c.Hashtags)})
+		}
+	}
+	return a
+}
+
+type builder struct {
+	a         *Agenda
+	opts      Options
+	keep      func(string) bool
+	platforms map[string]social.Platform
+	changes   map[string]*plan.Change
+	records   map[string]*state.Publication
+	seen      map[string]bool
+}
+
+// post adds the post's entries, one per kept channel.
+func (b *builder) post(post *calendar.Post, statement bool) {
+	title := Title(post)
+	var tags []string
+	if len(post.Tags) > 0 {
+		tags = values(post.Tags)
+	}
+	for _, chID := range post.Channels {
+		ch := chID.Value
+		if ch == "" || !b.keep(ch) {
+			continue
+		}
+		addr := state.Address(post.ID.Value, ch)
+		if b.seen[addr] {
+			continue // a channel listed twice, or two posts with one id: validate reports it
+		}
+		b.seen[addr] = true
+		pl, ok := b.platforms[ch]
+		if !ok {
+			pl = social.Named("")
+		}
+		text := post.TextFor(ch).Value
+		e := Entry{Address: addr, Post: post.ID.Value, Channel: ch, Title: title, At: post.Time, File: post.File,
+			Pillar: post.Pillar.Value, Campaign: post.Campaign.Value, Tags: tags, Statement: statement,
+			Text: text, Length: pl.Count(text), Limit: pl.Limit, Unit: pl.Unit(), Media: media(post.Media)}
+		for _, t := range post.Thread {
+			e.Thread = append(e.Thread, Part{Text: t.Text.Value, Media: media(t.Media), Length: pl.Count(t.Text.Value)})
+		}
+		e.Status, e.Reason, e.URL = b.status(addr, post)
+		b.a.Entries = append(b.a.Entries, e)
+	}
+}
+
+// status is what happens to a publication: the plan's change, else the state's record.
+func (b *builder) status(addr string, post *calendar.Post) (Status, string, string) {
+	if post.Draft() {
+		return Draft, "a draft: never published", ""
+	}
+	r := b.records[addr]
+	url := ""
+	if r != nil {
+		url = r.URL
+	}
+	if c := b.changes[addr]; c != nil {
+		switch c.Action {
+		case plan.Held:
+			return Held, c.Reason, url
+		case plan.Missed:
+			return Missed, c.Reason, url
+		case plan.Blocked:
+			return Blocked, c.Reason, url
+		case plan.Unknown:
+			return Unknown, c.Reason, url
+		case plan.Publish:
+			return Due, c.Reason, url
+		case plan.Cancel:
+			if c.Hold {
+				return Held, c.Reason, url
+			}
+		case plan.Schedule, plan.Reschedule, plan.Replace:
+			return Upcoming, c.Reason, url
+		}
+	}
+	if r != nil {
+		switch r.Status {
+		case state.Published:
+			return Published, "", url
+		case state.Scheduled:
+			if r.PlannedAt.After(b.opts.Now) {
+				return Scheduled, "", url
+			}
+			return Published, "", url // the platform published it at its time
+		case state.Held:
+			return Held, r.Reason, url
+		case state.Missed:
+			return Missed, r.Reason, url
+		case state.Pending:
+			return Unknown, "an earlier apply was interrupted", url
+		}
+	}
+	return Upcoming, "", url
+}
+
+// Title is a post's title, or the start of its text's first line, cut at a word within 60
+// characters.
+func Title(post *calendar.Post) string {
+	if t := oneLine(post.Title.Value); t != "" {
+		return t
+	}
+	text := post.Text.Value
+	if i := strings.IndexByte(text, '\n'); i >= 0 {
+		text = text[:i]
+	}
+	text = oneLine(text)
+	const max = 60
+	if utf8.RuneCountInString(text) <= max {
+		return text
+	}
+	cut, n := len(text), 0
+	for i := range text {
+		if n == max {
+			cut = i
+			break
+		}
+		n++
+	}
+	short := text[:cut]
+	if sp := strings.LastIndexByte(short, ' '); sp > max/2 {
+		short = short[:sp]
+	}
+	return strings.TrimRight(short, " ,;:.-") + "…"
+}
+
+func media(list []calendar.Media) []Media {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]Media, len(list))
+	for i, m := range list {
+		out[i] = Media{File: m.File.Value, Alt: m.Alt.Value}
+	}
+	return out
+}
+
+func values(list []calendar.String) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = s.Value
+	}
+	return out
+}
+
+// anyKept says whether a span's channels (empty: every channel) include a kept one.
+func anyKept(channels []calendar.String, keep func(string) bool) bool {
+	if len(channels) == 0 {
+		return true
+	}
+	for _, c := range channels {
+		if keep(c.Value) {
+			return true
+		}
+	}
+	return false
+}
+
+func overlaps(start, end, from, to time.Time) bool {
+	return !start.IsZero() && end.After(start) && start.Before(to) && end.After(from)
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
