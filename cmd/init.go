@@ -38,8 +38,10 @@ func newInitCmd(f *Factory, g *globalOptions) *cobra.Command {
 		Short: "Scaffold a calendar repository",
 		Long: `Init writes a working calendar repository into DIR (default: the current directory): calendar,
 strategy and voice files, an example post, crisis playbook and reply template, the JSON Schemas that
-the files' modelines point at, and a GitHub Actions workflow that validates pull requests. Unless
-DIR is already inside a git repository (or --no-git), it also runs git init.
+the files' modelines point at, and two GitHub Actions workflows: pull-request.yml validates a pull
+request and posts postctl review as one comment; apply.yml runs apply on main and every 10 minutes
+(once calendar.yaml keeps the state in git). Unless DIR is already inside a git repository (or
+--no-git), it also runs git init.
 
 It refuses to overwrite an existing calendar.yaml without --force.`,
 		Example: `  postctl init my-calendar --brand "Northwind Roasters" --timezone Europe/Berlin
@@ -164,7 +166,12 @@ func renderScaffold(data scaffoldData, postName string) (map[string][]byte, erro
 		if err != nil {
 			return err
 		}
-		tmpl, err := template.New(p).Funcs(funcs).Parse(string(src))
+		tmpl := template.New(p).Funcs(funcs)
+		if strings.HasPrefix(p, "scaffold/.github/") {
+			// GitHub's own expressions are ${{ … }}: the workflows' placeholders are [[ … ]].
+			tmpl = tmpl.Delims("[[", "]]")
+		}
+		tmpl, err = tmpl.Parse(string(src))
 		if err != nil {
 			return fmt.Errorf("scaffold template %s: %w", p, err)
 		}
