@@ -10,11 +10,6 @@ import (
 // helper writing each view deletes its function here when it adds the real one (and the file
 // when both are gone).
 
-// RenderCalendarICS writes `postctl calendar --format ics`.
-func RenderCalendarICS(s *Streams, a *agenda.Agenda) error {
-	return errors.New("calendar --format ics: not yet")
-}
-
 // RenderCalendarHTML writes `postctl calendar --format html`.
 func RenderCalendarHTML(s *Streams, a *agenda.Agenda) error {
 	return errors.New("calendar --format html: not yet")
