@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -55,7 +57,7 @@ days ago on, html this month and the next two. --from alone shows a month (a wee
 from that day.
 
 --channel (repeatable) keeps only those channels. --out FILE writes the output to FILE
-atomically instead of stdout, for a feed or page published from CI.
+atomically instead of stdout (creating its directory), for a feed or page published from CI.
 
 A calendar with errors is still shown, from what could be read (a post whose publish_at cannot
 be read is left out), with a warning on stderr: run postctl validate for the details. The state
@@ -162,6 +164,12 @@ func runCalendar(f *Factory, opts calendarOptions) error {
 		return err
 	}
 	if opts.Out != "" {
+		// A page or feed published from CI goes into a directory that may not exist yet.
+		if dir := filepath.Dir(opts.Out); dir != "." {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return fmt.Errorf("cannot write %s: %w", opts.Out, err)
+			}
+		}
 		if err := writeFileAtomic(opts.Out, buf.Bytes()); err != nil {
 			return fmt.Errorf("cannot write %s: %w", opts.Out, err)
 		}

@@ -156,6 +156,8 @@ func (v *calView) header(week bool) {
 		title = fmt.Sprintf("Week %d-W%02d · %s – %s", y, w, first.Format("Mon 2 Jan"), last.Format("Mon 2 Jan 2006"))
 	case first.Day() == 1 && last.AddDate(0, 0, 1).Day() == 1 && first.Year() == last.Year() && first.Month() == last.Month():
 		title = first.Format("January 2006")
+	case first.Format(dateLayout) == last.Format(dateLayout):
+		title = first.Format("Mon 2 Jan 2006")
 	default:
 		title = fmt.Sprintf("%s – %s", first.Format("Mon 2 Jan 2006"), last.Format("Mon 2 Jan 2006"))
 	}
@@ -171,16 +173,16 @@ func (v *calView) header(week bool) {
 		counts[e.Status]++
 	}
 	n := len(a.Entries)
-	summary := fmt.Sprintf("%d %s", n, pluralWord(n, "publication", "publications"))
+	items := []string{fmt.Sprintf("%d %s", n, pluralWord(n, "publication", "publications"))}
 	for _, m := range calMarkers {
-		if c := counts[m.Status]; c > 0 && m.Status != agenda.Upcoming {
-			summary += fmt.Sprintf(" · %d %s", c, strings.SplitN(m.Name, ":", 2)[0])
+		if c := counts[m.Status]; c > 0 {
+			items = append(items, fmt.Sprintf("%d %s", c, strings.SplitN(m.Name, ":", 2)[0]))
 		}
 	}
-	if c := counts[agenda.Upcoming]; c > 0 && c != n {
-		summary += fmt.Sprintf(" · %d upcoming", c)
+	if c := counts[agenda.Upcoming]; c > 0 {
+		items = append(items, fmt.Sprintf("%d upcoming", c))
 	}
-	v.wrapLine(summary, summary, "")
+	v.joinWrap(items, " · ", "")
 	if c := a.Crisis; c != nil {
 		msg := fmt.Sprintf("Crisis %q active since %s: what its playbook pauses is held (‖)", c.Name, c.Since.In(v.loc).Format("2006-01-02 15:04 MST"))
 		v.wrapLine(v.p.Red(msg), msg, "")
@@ -503,6 +505,23 @@ func (v *calView) legend(week bool) {
 		}
 		v.legendLine("Pillars:", names, styled)
 	}
+}
+
+// joinWrap writes items joined by sep, wrapped between items at the width.
+func (v *calView) joinWrap(items []string, sep, indent string) {
+	line := ""
+	for _, it := range items {
+		switch {
+		case line == "":
+			line = it
+		case calWidth(line)+calWidth(sep)+calWidth(it) <= CalendarWidth:
+			line += sep + it
+		default:
+			v.line(line)
+			line = indent + it
+		}
+	}
+	v.line(line)
 }
 
 // legendLine writes "Label: a · b · c" wrapped at the width; styled, when given, replaces each
