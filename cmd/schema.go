@@ -13,6 +13,8 @@ func newSchemaCmd(f *Factory, g *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "schema",
 		Short: "Work with the JSON Schemas of the calendar files",
+		Example: `  postctl schema export schemas
+  postctl schema export /tmp/postctl-schemas && ls /tmp/postctl-schemas`,
 	}
 	cmd.AddCommand(newSchemaExportCmd(f))
 	return cmd
