@@ -69,7 +69,15 @@ func Build(cal *calendar.Calendar, st *state.State, p *plan.Plan, opts Options) 
 	}
 
 	b := builder{a: a, opts: opts, keep: keep, platforms: platforms, changes: changes, records: records,
-		seen: map[string]bool{}}
+	}
+	n := 0
+	for _, post := range cal.Posts {
+		if post != nil && !post.Time.Before(opts.From) && post.Time.Before(opts.To) {
+			n += len(post.Channels)
+		}
+	}
+	a.Entries = make([]Entry, 0, n)
+	b.seen = make(map[string]bool, n)
 	for _, post := range cal.Posts {
 		if post == nil || post.Time.IsZero() || post.Time.Before(opts.From) || !post.Time.Before(opts.To) {
 			continue
@@ -89,12 +97,7 @@ func Build(cal *calendar.Calendar, st *state.State, p *plan.Plan, opts Options) 
 			b.post(s, true)
 		}
 	}
-	slices.SortFunc(a.Entries, func(x, y Entry) int {
-		if c := x.At.Compare(y.At); c != 0 {
-			return c
-		}
-		return strings.Compare(x.Address, y.Address)
-	})
+	sortEntries(a.Entries)
 
 	if cal.Strategy != nil {
 		for _, bl := range cal.Strategy.Blackouts {
@@ -129,6 +132,8 @@ type builder struct {
 // post adds the post's entries, one per kept channel.
 func (b *builder) post(post *calendar.Post, statement bool) {
 	title := Title(post)
+	postMedia := media(post.Media)
+	var counts []counted
 	var tags []string
 	if len(post.Tags) > 0 {
 		tags = values(post.Tags)
@@ -150,13 +155,69 @@ func (b *builder) post(post *calendar.Post, statement bool) {
 		text := post.TextFor(ch).Value
 		e := Entry{Address: addr, Post: post.ID.Value, Channel: ch, Title: title, At: post.Time, File: post.File,
 			Pillar: post.Pillar.Value, Campaign: post.Campaign.Value, Tags: tags, Statement: statement,
-			Text: text, Length: pl.Count(text), Limit: pl.Limit, Unit: pl.Unit(), Media: media(post.Media)}
-		for _, t := range post.Thread {
-			e.Thread = append(e.Thread, Part{Text: t.Text.Value, Media: media(t.Media), Length: pl.Count(t.Text.Value)})
+			Text: text, Limit: pl.Limit, Unit: pl.Unit(), Media: postMedia}
+		// Channels of one platform count the post's text and thread alike: count them once.
+		var c *counted
+		for i := range counts {
+			if counts[i].platform == pl.Name {
+				c = &counts[i]
+			}
 		}
+		if c == nil {
+			counts = append(counts, counted{platform: pl.Name, text: -1})
+			c = &counts[len(counts)-1]
+			if len(post.Thread) > 0 {
+				c.thread = make([]Part, len(post.Thread))
+				for i, t := range post.Thread {
+					c.thread[i] = Part{Text: t.Text.Value, Media: media(t.Media), Length: pl.Count(t.Text.Value)}
+				}
+			}
+		}
+		if text == post.Text.Value {
+			if c.text < 0 {
+				c.text = pl.Count(text)
+			}
+			e.Length = c.text
+		} else {
+			e.Length = pl.Count(text)
+		}
+		e.Thread = c.thread
 		e.Status, e.Reason, e.URL = b.status(addr, post)
 		b.a.Entries = append(b.a.Entries, e)
 	}
+}
+
+// counted is a post's lengths on one platform.
+type counted struct {
+	platform string
+	text     int // -1 until counted
+	thread   []Part
+}
+
+// sortEntries puts entries in time order, then by address. Entries are large: an index is sorted
+// and the entries moved once.
+func sortEntries(entries []Entry) {
+	sorted := slices.IsSortedFunc(entries, compareEntries)
+	if sorted {
+		return
+	}
+	idx := make([]int32, len(entries))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(x, y int32) int { return compareEntries(entries[x], entries[y]) })
+	out := make([]Entry, len(entries))
+	for i, j := range idx {
+		out[i] = entries[j]
+	}
+	copy(entries, out)
+}
+
+func compareEntries(x, y Entry) int {
+	if c := x.At.Compare(y.At); c != 0 {
+		return c
+	}
+	return strings.Compare(x.Address, y.Address)
 }
 
 // status is what happens to a publication: the plan's change, else the state's record.

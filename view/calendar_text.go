@@ -151,7 +151,7 @@ func (v *calView) header(week bool) {
 	first, last := a.From.In(v.loc), a.To.Add(-time.Nanosecond).In(v.loc)
 	var title string
 	switch {
-	case week && first.Weekday() == time.Monday && last.Sub(first) < 7*24*time.Hour:
+	case week && first.Weekday() == time.Monday && first.AddDate(0, 0, 6).Format(dateLayout) == last.Format(dateLayout):
 		y, w := first.ISOWeek()
 		title = fmt.Sprintf("Week %d-W%02d · %s – %s", y, w, first.Format("Mon 2 Jan"), last.Format("Mon 2 Jan 2006"))
 	case first.Day() == 1 && last.AddDate(0, 0, 1).Day() == 1 && first.Year() == last.Year() && first.Month() == last.Month():
@@ -184,7 +184,7 @@ func (v *calView) header(week bool) {
 	}
 	v.joinWrap(items, " · ", "")
 	if c := a.Crisis; c != nil {
-		msg := fmt.Sprintf("Crisis %q active since %s: what its playbook pauses is held (‖)", c.Name, c.Since.In(v.loc).Format("2006-01-02 15:04 MST"))
+		msg := fmt.Sprintf("Crisis %q since %s: what its playbook pauses is held ‖", c.Name, c.Since.In(v.loc).Format("2006-01-02 15:04 MST"))
 		v.wrapLine(v.p.Red(msg), msg, "")
 	}
 }
@@ -378,22 +378,52 @@ func (v *calView) days() {
 			head += "  " + calBlackout + " " + calClean(name)
 			styledHead += "  " + v.p.Yellow(calBlackout+" "+calClean(name))
 		}
+		shift := v.clockChange(d)
+		if shift != "" {
+			head += "  " + shift
+			styledHead += "  " + v.p.Dim(shift)
+		}
 		v.wrapLine(styledHead, head, "  ")
 		entries := v.byDay[key]
 		if len(entries) == 0 {
 			v.line(v.p.Dim("  nothing"))
 			continue
 		}
+		tw := 5 // "15:04"; with the zone on the day the clocks change
+		if shift != "" {
+			for _, e := range entries {
+				tw = max(tw, calWidth(e.At.In(v.loc).Format("15:04 MST")))
+			}
+		}
 		for _, e := range entries {
-			v.entryLine(e, chw)
+			v.entryLine(e, chw, tw)
 		}
 	}
 }
 
+// clockChange describes a change of the clocks during the day ("clocks change: CET → CEST"), or
+// is empty.
+func (v *calView) clockChange(d time.Time) string {
+	start, end := v.dayStart(d), v.dayStart(d.AddDate(0, 0, 1))
+	before, off1 := start.Zone()
+	after, off2 := end.Add(-time.Nanosecond).Zone()
+	if off1 == off2 {
+		return ""
+	}
+	dir := "forward"
+	if off2 < off1 {
+		dir = "back"
+	}
+	return fmt.Sprintf("clocks go %s: %s → %s", dir, before, after)
+}
+
 // entryLine is "  09:00  mastodon  ✓  Title…  (pillar)", and the reason of a held, missed,
 // blocked or unknown entry below it.
-func (v *calView) entryLine(e *agenda.Entry, chw int) {
+func (v *calView) entryLine(e *agenda.Entry, chw, tw int) {
 	at := e.At.In(v.loc).Format("15:04")
+	if tw > 5 { // the clocks change that day: 02:30 happens twice, or not at all
+		at = calPad(e.At.In(v.loc).Format("15:04 MST"), tw)
+	}
 	ch := calPad(calFit(e.Channel, chw), chw)
 	pillar := ""
 	if e.Pillar != "" {
