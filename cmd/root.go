@@ -132,8 +132,10 @@ retry), 4 usage error.`,
 		newStateCmd(f, g),
 		newUnlockCmd(f, g),
 		newApplyCmd(f, g),
+		newDocsCmd(f),
 		newCalendarCmd(f, g),
 	)
+	completionExamples(root, f.Streams.Out)
 	return root
 }
 
