@@ -68,8 +68,7 @@ func Build(cal *calendar.Calendar, st *state.State, p *plan.Plan, opts Options) 
 		records = st.Publications
 	}
 
-	b := builder{a: a, opts: opts, keep: keep, platforms: platforms, changes: changes, records: records,
-	}
+	b := builder{a: a, opts: opts, keep: keep, platforms: platforms, changes: changes, records: records}
 	n := 0
 	for _, post := range cal.Posts {
 		if post != nil && !post.Time.Before(opts.From) && post.Time.Before(opts.To) {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/postctl/postctl/agenda"
@@ -194,7 +195,7 @@ func checkChannels(cal *calendar.Calendar, channels []string) error {
 		if guess := schema.Closest(ch, ids); guess != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", guess)
 		} else if len(ids) > 0 {
-			msg += ": the channels are " + joinOr(ids)
+			msg += " (its channels: " + strings.Join(ids, ", ") + ")"
 		}
 		return usageErrorf(errors.New(msg))
 	}

@@ -163,10 +163,10 @@ func (v *calView) header(week bool) {
 	}
 	parts := []string{title}
 	if a.Brand != "" {
-		parts = append(parts, a.Brand)
+		parts = append(parts, calClean(a.Brand))
 	}
 	parts = append(parts, v.loc.String())
-	v.wrapLine(v.p.Bold(strings.Join(parts, " · ")), strings.Join(parts, " · "), "")
+	v.joinWrap(parts, " · ", "", v.p.Bold)
 
 	counts := map[agenda.Status]int{}
 	for _, e := range a.Entries {
@@ -182,9 +182,9 @@ func (v *calView) header(week bool) {
 	if c := counts[agenda.Upcoming]; c > 0 {
 		items = append(items, fmt.Sprintf("%d upcoming", c))
 	}
-	v.joinWrap(items, " · ", "")
+	v.joinWrap(items, " · ", "", nil)
 	if c := a.Crisis; c != nil {
-		msg := fmt.Sprintf("Crisis %q since %s: what its playbook pauses is held ‖", c.Name, c.Since.In(v.loc).Format("2006-01-02 15:04 MST"))
+		msg := fmt.Sprintf("Crisis: %s, since %s; what it pauses is held ‖", c.Name, c.Since.In(v.loc).Format("2006-01-02 15:04 MST"))
 		v.wrapLine(v.p.Red(msg), msg, "")
 	}
 }
@@ -464,28 +464,41 @@ func (v *calView) spans() {
 		v.line("")
 		v.line(v.p.Bold("Blackouts"))
 		for _, b := range v.a.Blackouts {
-			text := calSpanDates(b, v.loc) + "  " + calClean(calOr(b.Name, "blackout"))
+			text := calClean(calOr(b.Name, "blackout"))
 			if len(b.Channels) > 0 {
 				text += " (" + strings.Join(b.Channels, ", ") + ")"
 			}
 			if b.Reason != "" {
 				text += ": " + calClean(b.Reason)
 			}
-			v.wrapLine("  "+text, "  "+text, "    ")
+			v.spanLine(calSpanDates(b, v.loc), text)
 		}
 	}
 	if len(v.a.Campaigns) > 0 {
 		v.line("")
 		v.line(v.p.Bold("Campaigns"))
 		for _, c := range v.a.Campaigns {
-			text := calSpanDates(c, v.loc) + "  " + calClean(c.Name)
+			text := calClean(c.Name)
 			if len(c.Channels) > 0 {
 				text += " (" + strings.Join(c.Channels, ", ") + ")"
 			}
 			if len(c.Hashtags) > 0 {
-				text += "  " + strings.Join(c.Hashtags, " ")
+				text += " " + strings.Join(c.Hashtags, " ")
 			}
-			v.wrapLine("  "+text, "  "+text, "    ")
+			v.spanLine(calSpanDates(c, v.loc), text)
+		}
+	}
+}
+
+// spanLine writes "  DATES  text", the text wrapped under itself.
+func (v *calView) spanLine(dates, text string) {
+	prefix := "  " + dates + "  "
+	indent := strings.Repeat(" ", calWidth(prefix))
+	for i, l := range calWrap(text, CalendarWidth-calWidth(prefix)) {
+		if i == 0 {
+			v.line(prefix + l)
+		} else {
+			v.line(indent + l)
 		}
 	}
 }
@@ -538,20 +551,24 @@ func (v *calView) legend(week bool) {
 }
 
 // joinWrap writes items joined by sep, wrapped between items at the width.
-func (v *calView) joinWrap(items []string, sep, indent string) {
+func (v *calView) joinWrap(items []string, sep, indent string, style func(string) string) {
+	if style == nil {
+		style = func(s string) string { return s }
+	}
 	line := ""
 	for _, it := range items {
+		it = calFit(it, CalendarWidth-calWidth(indent))
 		switch {
 		case line == "":
 			line = it
 		case calWidth(line)+calWidth(sep)+calWidth(it) <= CalendarWidth:
 			line += sep + it
 		default:
-			v.line(line)
+			v.line(style(line))
 			line = indent + it
 		}
 	}
-	v.line(line)
+	v.line(style(line))
 }
 
 // legendLine writes "Label: a · b · c" wrapped at the width; styled, when given, replaces each
