@@ -211,7 +211,7 @@ func icsDescription(a *agenda.Agenda, e agenda.Entry) string {
 		if len(parts) > 1 {
 			fmt.Fprintf(&b, "%d/%d (%s)\n", i+1, len(parts), icsLength(p.Length, e))
 		}
-		b.WriteString(p.Text)
+		b.WriteString(strings.TrimRight(p.Text, "\r\n")) // a YAML block's final newline
 		for _, m := range p.Media {
 			alt := m.Alt
 			if alt == "" {
