@@ -520,3 +520,37 @@ func FuzzICSText(f *testing.F) {
 		}
 	})
 }
+
+func TestICSSequenceBounds(t *testing.T) {
+	for now, want := range map[time.Time]int64{
+		time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC):  0,
+		time.Date(2020, 1, 1, 0, 0, 1, 0, time.UTC):  1,
+		time.Date(2088, 1, 19, 0, 0, 0, 0, time.UTC): 2147472000,
+		time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC):  2147483647, // capped: SEQUENCE is a 32-bit INTEGER
+	} {
+		if got := icsSequence(now); got != want {
+			t.Errorf("icsSequence(%v) = %d, want %d", now, got, want)
+		}
+	}
+}
+
+// Only an http(s) URL of a published post becomes a URL property; the description keeps it as text.
+func TestICSURL(t *testing.T) {
+	for u, ok := range map[string]bool{
+		"https://social.example/@roest/1":  true,
+		"http://example.org/p?a=1&b=2":     true,
+		"":                                 false,
+		"javascript:alert(1)":              false,
+		"https://example.org/a b":          false,
+		"https://example.org/\r\nX-EVIL:1": false,
+		"https://exämple.org/":             false,
+		"/relative":                        false,
+	} {
+		if _, got := icsURL(agenda.Entry{Status: agenda.Published, URL: u}); got != ok {
+			t.Errorf("icsURL(%q) = %v, want %v", u, got, ok)
+		}
+	}
+	if _, got := icsURL(agenda.Entry{Status: agenda.Scheduled, URL: "https://example.org/"}); got {
+		t.Errorf("a URL on a post not yet published")
+	}
+}
