@@ -1,8 +1,11 @@
 package agenda
 
 import (
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -69,14 +72,10 @@ func Build(cal *calendar.Calendar, st *state.State, p *plan.Plan, opts Options) 
 	}
 
 	b := builder{a: a, opts: opts, keep: keep, platforms: platforms, changes: changes, records: records}
+	// The posts in range, in time order and by id: their entries then mostly come out sorted, and
+	// sorting a few hundred bytes per entry is avoided.
+	var posts []*calendar.Post
 	n := 0
-	for _, post := range cal.Posts {
-		if post != nil && !post.Time.Before(opts.From) && post.Time.Before(opts.To) {
-			n += len(post.Channels)
-		}
-	}
-	a.Entries = make([]Entry, 0, n)
-	b.seen = make(map[string]bool, n)
 	for _, post := range cal.Posts {
 		if post == nil || post.Time.IsZero() || post.Time.Before(opts.From) || !post.Time.Before(opts.To) {
 			continue
@@ -84,8 +83,17 @@ func Build(cal *calendar.Calendar, st *state.State, p *plan.Plan, opts Options) 
 		if post.Draft() && !opts.IncludeDrafts {
 			continue
 		}
-		b.post(post, false)
+		posts = append(posts, post)
+		n += len(post.Channels)
 	}
+	slices.SortStableFunc(posts, func(x, y *calendar.Post) int {
+		if c := x.Time.Compare(y.Time); c != 0 {
+			return c
+		}
+		return strings.Compare(x.ID.Value, y.ID.Value)
+	})
+	b.seen = make(map[string]bool, n)
+	b.fillAll(posts, n)
 	if ac := cal.ActiveCrisis(); ac != nil {
 		name := ac.Crisis.Playbook.Value
 		if ac.Playbook != nil && ac.Playbook.Name.Value != "" {
@@ -128,8 +136,28 @@ type builder struct {
 	seen      map[string]bool
 }
 
-// post adds the post's entries, one per kept channel.
+// post adds the post's entries, one per kept channel not seen before.
 func (b *builder) post(post *calendar.Post, statement bool) {
+	dst := make([]Entry, len(post.Channels))
+	ok := make([]bool, len(post.Channels))
+	b.fill(post, statement, dst, ok)
+	b.keepNew(dst, ok)
+}
+
+// keepNew appends the filled entries whose address is new: a channel listed twice, or two posts
+// with one id, give one entry (validate reports them).
+func (b *builder) keepNew(dst []Entry, ok []bool) {
+	for i := range dst {
+		if ok[i] && !b.seen[dst[i].Address] {
+			b.seen[dst[i].Address] = true
+			b.a.Entries = append(b.a.Entries, dst[i])
+		}
+	}
+}
+
+// fill writes the post's entry on each of its channels into dst, in order of address, and says in
+// ok which are kept. It only reads the builder, so posts are filled concurrently.
+func (b *builder) fill(post *calendar.Post, statement bool, dst []Entry, ok []bool) {
 	title := Title(post)
 	postMedia := media(post.Media)
 	var counts []counted
@@ -137,18 +165,14 @@ func (b *builder) post(post *calendar.Post, statement bool) {
 	if len(post.Tags) > 0 {
 		tags = values(post.Tags)
 	}
-	for _, chID := range post.Channels {
+	for k, chID := range post.Channels {
 		ch := chID.Value
 		if ch == "" || !b.keep(ch) {
 			continue
 		}
 		addr := state.Address(post.ID.Value, ch)
-		if b.seen[addr] {
-			continue // a channel listed twice, or two posts with one id: validate reports it
-		}
-		b.seen[addr] = true
-		pl, ok := b.platforms[ch]
-		if !ok {
+		pl, known := b.platforms[ch]
+		if !known {
 			pl = social.Named("")
 		}
 		text := post.TextFor(ch).Value
@@ -182,8 +206,61 @@ func (b *builder) post(post *calendar.Post, statement bool) {
 		}
 		e.Thread = c.thread
 		e.Status, e.Reason, e.URL = b.status(addr, post)
-		b.a.Entries = append(b.a.Entries, e)
+		dst[k], ok[k] = e, true
 	}
+	// One post's entries differ only by channel: insertion sort by address, carrying ok along.
+	for i := 1; i < len(dst); i++ {
+		for j := i; j > 0 && ok[j] && (!ok[j-1] || dst[j].Address < dst[j-1].Address); j-- {
+			dst[j], dst[j-1] = dst[j-1], dst[j]
+			ok[j], ok[j-1] = ok[j-1], ok[j]
+		}
+	}
+}
+
+// fillAll fills the entries of posts (in time order) on as many goroutines as there are CPUs:
+// counting lengths is most of the work on a large range.
+func (b *builder) fillAll(posts []*calendar.Post, n int) {
+	dst := make([]Entry, n)
+	ok := make([]bool, n)
+	offs := make([]int, len(posts)+1)
+	for i, p := range posts {
+		offs[i+1] = offs[i] + len(p.Channels)
+	}
+	const chunk = 512
+	workers := min(runtime.GOMAXPROCS(0), (len(posts)+chunk-1)/chunk)
+	if workers <= 1 {
+		for i, p := range posts {
+			b.fill(p, false, dst[offs[i]:offs[i+1]], ok[offs[i]:offs[i+1]])
+		}
+	} else {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					lo := int(next.Add(chunk)) - chunk
+					if lo >= len(posts) {
+						return
+					}
+					for i := lo; i < min(lo+chunk, len(posts)); i++ {
+						b.fill(posts[i], false, dst[offs[i]:offs[i+1]], ok[offs[i]:offs[i+1]])
+					}
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	out := dst[:0] // compacted in place
+	for i := range dst {
+		if ok[i] && !b.seen[dst[i].Address] {
+			b.seen[dst[i].Address] = true
+			out = append(out, dst[i])
+		}
+	}
+	clear(dst[len(out):])
+	b.a.Entries = out // the first entries: the statement's come after
 }
 
 // counted is a post's lengths on one platform.
