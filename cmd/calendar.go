@@ -101,7 +101,17 @@ Exit 0; 1 when DIR holds no calendar; 4 on a usage error.`,
 	fl.BoolVar(&opts.Week, "week", false, "show a week, each publication on its own line (default: the week of today)")
 	fl.StringArrayVar(&opts.Channels, "channel", nil, "show only this channel (repeatable)")
 	fl.StringVar(&opts.Out, "out", "", "write the output to FILE instead of stdout")
-	_ = cmd.RegisterFlagCompletionFunc("channel", cobra.NoFileCompletions)
+	_ = cmd.RegisterFlagCompletionFunc("channel", func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+		dir := g.Dir
+		if len(args) > 0 {
+			dir = args[0]
+		}
+		cal, _, err := loadCalendar(f, dir)
+		if err != nil || cal.Config == nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return cal.Config.Channels.Keys(), cobra.ShellCompDirectiveNoFileComp
+	})
 	return cmd
 }
 
