@@ -240,15 +240,28 @@ func (v *calView) month(year int, month time.Month) {
 	v.line(calBorder("├", "┼", "┤"))
 	firstDay := time.Date(year, month, 1, 12, 0, 0, 0, time.UTC)
 	start := firstDay.AddDate(0, 0, -((int(firstDay.Weekday()) + 6) % 7))
+	// Weeks outside the range are left out, and days outside it left blank: they are not shown,
+	// which is not the same as empty.
+	first := true
 	for wk := start; wk.Before(firstDay.AddDate(0, 1, 0)); wk = wk.AddDate(0, 0, 7) {
-		if wk != start {
+		shown := false
+		for i := range 7 {
+			if d := wk.AddDate(0, 0, i); d.Month() == month && v.inRange(d) {
+				shown = true
+			}
+		}
+		if !shown {
+			continue
+		}
+		if !first {
 			v.line(calBorder("├", "┼", "┤"))
 		}
+		first = false
 		cells := make([][]string, 7)
 		height := 1
 		for i := range 7 {
 			d := wk.AddDate(0, 0, i)
-			if d.Month() != month {
+			if d.Month() != month || !v.inRange(d) {
 				cells[i] = []string{strings.Repeat(" ", calCell)}
 				continue
 			}
@@ -315,10 +328,7 @@ func (v *calView) cell(d time.Time) []string {
 	}
 	plainHead := calPad(head, calCell-calWidth(count)) + count
 	styled := plainHead
-	switch {
-	case !v.inRange(d):
-		styled = v.p.Dim(plainHead)
-	case key == v.today:
+	if key == v.today {
 		styled = v.p.Bold(plainHead)
 	}
 	lines := []string{styled}
@@ -446,13 +456,17 @@ func (v *calView) entryLine(e *agenda.Entry, chw, tw int) {
 		styled += gap + v.p.Dim(pillar)
 	}
 	v.line(styled)
+	indent := strings.Repeat(" ", calWidth(prefix))
 	switch e.Status {
 	case agenda.Held, agenda.Missed, agenda.Blocked, agenda.Unknown:
 		if e.Reason != "" {
-			indent := strings.Repeat(" ", calWidth(prefix))
 			for _, l := range calWrap(calClean(e.Reason), CalendarWidth-len(indent)) {
 				v.line(v.p.Dim(indent + l))
 			}
+		}
+	case agenda.Published:
+		if e.URL != "" {
+			v.line(v.p.Dim(indent + calFit(calClean(e.URL), CalendarWidth-len(indent))))
 		}
 	}
 }

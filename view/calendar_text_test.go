@@ -204,7 +204,7 @@ func TestCalendarTextMarks(t *testing.T) {
 		Channels: []agenda.Channel{{ID: "mastodon"}, {ID: "mailing"}, {ID: "mail"}},
 		Pillars:  []string{"education", "product"},
 		Entries: []agenda.Entry{
-			{Address: "a@mastodon", Channel: "mastodon", Title: "Published", At: at(2, 9), Status: agenda.Published, Pillar: "product"},
+			{Address: "a@mastodon", Channel: "mastodon", Title: "Published", At: at(2, 9), Status: agenda.Published, Pillar: "product", URL: "https://social.example/@b/1"},
 			{Address: "b@mailing", Channel: "mailing", Title: "Missed", At: at(3, 9), Status: agenda.Missed},
 			{Address: "c@mail", Channel: "mail", Title: "Held", At: at(15, 9), Status: agenda.Held, Reason: "held by the blackout"},
 			{Address: "d@mastodon", Channel: "mastodon", Title: "Draft", At: at(16, 9), Status: agenda.Draft, Pillar: "product"},
@@ -226,6 +226,9 @@ func TestCalendarTextMarks(t *testing.T) {
 		}
 	}
 	week := render(t, a, true, false)
+	if !strings.Contains(week, "  09:00  mastodon  ✓  Published") || !strings.Contains(week, "\n                      https://social.example/@b/1\n") {
+		t.Errorf("published entry and its URL missing in:\n%s", week)
+	}
 	if !strings.Contains(week, "  09:00  mail      ‖  Held\n                      held by the blackout\n") {
 		t.Errorf("held entry and its reason missing in:\n%s", week)
 	}
