@@ -61,9 +61,13 @@ func Build(cal *calendar.Calendar, st *state.State, p *plan.Plan, opts Options) 
 
 	var changes map[string]*plan.Change
 	if p != nil && len(p.Changes) > 0 {
-		changes = make(map[string]*plan.Change, len(p.Changes))
+		changes = map[string]*plan.Change{}
 		for i := range p.Changes {
-			changes[p.Changes[i].Address] = &p.Changes[i]
+			// A change's time is its publication's (the recorded one when the post is gone):
+			// the entries in range only need the changes in range.
+			if c := &p.Changes[i]; !c.At.Before(opts.From) && c.At.Before(opts.To) {
+				changes[c.Address] = c
+			}
 		}
 	}
 	var records map[string]*state.Publication
