@@ -44,10 +44,12 @@ held by a blackout or the active crisis, missed, blocked or unknown. Drafts are 
 and marked, except in the iCalendar feed. The active crisis's holding statement is one entry per
 channel. Blackouts and campaigns that overlap the range are listed.
 
-  text   a month grid (Monday to Sunday) that fits 80 columns, each day with its first three
-         publications ("09:00 ma Title…", channel abbreviated) and "+N more"; then the
-         blackouts, campaigns and a legend. Coloured by pillar on a terminal. --week lists each
-         day's publications in full instead.
+  text   a month grid (Monday to Sunday) that fits 80 columns: each day with its number (*
+         today, ⊘ in a blackout), its count, its first three publications (time, channel in
+         two letters and a marker: ✓ published, ○ scheduled, ! due, ‖ held, ✗ missed,
+         = blocked, ? unknown, · draft; then the title cut to the cell) and "+N more"; then
+         the blackouts, campaigns and a legend. Coloured by pillar on a terminal. --week lists
+         each day's publications in full instead, with why one is held or missed.
   json   the same data for other tools (format_version 1.0), with texts, lengths and limits.
   ics    an iCalendar (RFC 5545) feed to subscribe to: one event per publication, stable UIDs.
   html   one self-contained page with the month grids and a preview of each post.
