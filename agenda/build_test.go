@@ -321,3 +321,39 @@ func BenchmarkBuild10k(b *testing.B) {
 		})
 	}
 }
+
+// TestBuildMany builds enough posts to fill them on several goroutines: every publication once,
+// in time order then by address, duplicates (one id twice, a channel listed twice) once.
+func TestBuildMany(t *testing.T) {
+	files := map[string]string{}
+	want := map[string]bool{}
+	for i := range 3000 {
+		id := fmt.Sprintf("p%04d", i)
+		day, hour := 1+i%28, i%24
+		files["posts/"+id+".yaml"] = fmt.Sprintf("publish_at: 2027-02-%02dT%02d:00:00Z\nchannels: [news, bluesky, news]\ntext: Post %d.\n", day, hour, i)
+		want[id+"@news"], want[id+"@bluesky"] = true, true
+	}
+	files["posts/dup/p0007.yaml"] = "publish_at: 2027-02-08T07:00:00Z\nchannels: [news]\ntext: Same id.\n"
+	cal := load(t, files)
+	loc := berlin(t)
+	a := agenda.Build(cal, nil, nil, agenda.Options{From: time.Date(2027, 1, 1, 0, 0, 0, 0, loc), To: time.Date(2027, 4, 1, 0, 0, 0, 0, loc)})
+	got := map[string]bool{}
+	for i, e := range a.Entries {
+		if got[e.Address] {
+			t.Errorf("%s twice", e.Address)
+		}
+		got[e.Address] = true
+		if i > 0 {
+			p := a.Entries[i-1]
+			if e.At.Before(p.At) || e.At.Equal(p.At) && e.Address < p.Address {
+				t.Fatalf("entry %d (%s %s) before entry %d (%s %s)", i, e.At, e.Address, i-1, p.At, p.Address)
+			}
+		}
+		if e.Length != len(e.Text) {
+			t.Errorf("%s: length %d of %q", e.Address, e.Length, e.Text)
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("addresses (-want +got):\n%s", diff)
+	}
+}
