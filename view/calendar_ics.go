@@ -171,13 +171,14 @@ var icsPrefix = map[agenda.Status]string{
 }
 
 // icsStatus: CONFIRMED once it is on the platform (scheduled or published), CANCELLED when it
-// will not go out (held, missed, draft), TENTATIVE while it still may (upcoming, due, blocked,
-// unknown).
+// will not go out (missed, draft), TENTATIVE while it still may (upcoming, due, blocked, unknown,
+// and held: a held post comes back when its hold ends, and calendar apps hide cancelled events,
+// so the team would no longer see what the crisis or blackout holds).
 func icsStatus(s agenda.Status) string {
 	switch s {
 	case agenda.Scheduled, agenda.Published:
 		return "CONFIRMED"
-	case agenda.Held, agenda.Missed, agenda.Draft:
+	case agenda.Missed, agenda.Draft:
 		return "CANCELLED"
 	}
 	return "TENTATIVE"
