@@ -39,9 +39,10 @@ func newInitCmd(f *Factory, g *globalOptions) *cobra.Command {
 		Long: `Init writes a working calendar repository into DIR (default: the current directory): calendar,
 strategy and voice files, an example post, crisis playbook and reply template, the JSON Schemas that
 the files' modelines point at, and two GitHub Actions workflows: pull-request.yml validates a pull
-request and posts postctl review as one comment; apply.yml runs apply on main and every 10 minutes
-(once calendar.yaml keeps the state in git). Unless DIR is already inside a git repository (or
---no-git), it also runs git init.
+request and posts postctl review as one comment; apply.yml runs apply on main and every 10 minutes.
+Unless DIR is already inside a git repository (or --no-git), it also runs git init. In a git
+repository the state is kept in git (state: backend: git, a postctl-state branch pushed to
+origin), as the workflows need; outside one (--no-git), in .postctl/state.json.
 
 It refuses to overwrite an existing calendar.yaml without --force.`,
 		Example: `  postctl init my-calendar --brand "Northwind Roasters" --timezone Europe/Berlin
@@ -84,6 +85,9 @@ func defaultTimezone(getenv func(string) string) string {
 type scaffoldData struct {
 	Brand, Timezone                                                     string
 	PostAt, GoalDue, CampaignFrom, CampaignTo, BlackoutFrom, BlackoutTo string
+	// GitState keeps the state in git, as the apply workflow needs: whenever the calendar is in a
+	// git repository (made here, or already there).
+	GitState bool
 }
 
 func runInit(f *Factory, opts initOptions) error {
@@ -101,7 +105,10 @@ func runInit(f *Factory, opts initOptions) error {
 		return time.Date(now.Year(), now.Month(), now.Day()+offset, 0, 0, 0, 0, loc)
 	}
 	postDay := day(1)
+	_, repoErr := git.PlainOpenWithOptions(opts.Dir, &git.PlainOpenOptions{DetectDotGit: true})
+	inRepo := repoErr == nil
 	data := scaffoldData{
+		GitState:     !opts.NoGit || inRepo,
 		Brand:        brand,
 		Timezone:     opts.Timezone,
 		PostAt:       postDay.Format("2006-01-02") + "T10:00",
@@ -132,7 +139,7 @@ func runInit(f *Factory, opts initOptions) error {
 	}
 	gitInit := false
 	if !opts.NoGit {
-		if _, err := git.PlainOpenWithOptions(opts.Dir, &git.PlainOpenOptions{DetectDotGit: true}); errors.Is(err, git.ErrRepositoryNotExists) {
+		if !inRepo && errors.Is(repoErr, git.ErrRepositoryNotExists) {
 			if _, err := git.PlainInit(opts.Dir, false); err != nil {
 				return fmt.Errorf("git init %s: %w", opts.Dir, err)
 			}
@@ -151,6 +158,9 @@ func runInit(f *Factory, opts initOptions) error {
 		fmt.Fprintln(out, "  .git/ (new repository)")
 	}
 	fmt.Fprintf(out, "\nNext:\n  postctl validate %s\n", opts.Dir)
+	if data.GitState {
+		fmt.Fprintf(out, "  git remote add origin URL && git push -u origin HEAD   # then CI reviews and publishes\n")
+	}
 	return nil
 }
 

@@ -103,7 +103,8 @@ func (g *Git) open() (*git.Repository, *git.Remote, error) {
 	}
 	remote, err := repo.Remote(g.remoteName())
 	if errors.Is(err, git.ErrRemoteNotFound) {
-		return nil, nil, fmt.Errorf("the git state backend pushes to remote %q, which the repository of %s does not have: add it with git remote add %s URL, or set state.remote in calendar.yaml", g.remoteName(), g.dir(), g.remoteName())
+		return repo, nil, fmt.Errorf("the git state backend pushes to remote %q, which the repository of %s does not have: add it with git remote add %s URL, or set state.remote in calendar.yaml: %w",
+			g.remoteName(), g.dir(), g.remoteName(), errNoRemote)
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("the state remote %q: %w", g.remoteName(), err)
@@ -183,15 +184,25 @@ func (g *Git) sync(repo *git.Repository, remote *git.Remote) (*State, error) {
 // Read fetches the state branch and returns the state in it: New() with serial 0 when the remote
 // has no state branch (or the branch no state file) yet, a *CorruptError when the file cannot be
 // trusted and a *VersionError when a newer postctl wrote it. Write compares with what Read saw.
+//
+// A repository without the remote yet (a calendar just made with postctl init, not pushed) has
+// no state anywhere: Read returns New(), so that plan works, and Write fails with how to add the
+// remote, before apply makes any call.
 func (g *Git) Read() (*State, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	repo, remote, err := g.open()
+	if errors.Is(err, errNoRemote) {
+		return New(), nil
+	}
 	if err != nil {
 		return nil, err
 	}
 	return g.sync(repo, remote)
 }
+
+// errNoRemote is the repository lacking the state's remote.
+var errNoRemote = errors.New("no such remote")
 
 // Write commits s, at serial expect+1, on top of the commit Read saw and pushes it without force.
 // It returns ErrConflict when that commit was not at serial expect, or when another run pushed to

@@ -211,6 +211,25 @@ func TestGitReadEmptyRemote(t *testing.T) {
 	}
 }
 
+// A repository without the remote yet (a calendar just made by postctl init) has no state:
+// Read returns New() so that plan works; Write says how to add the remote and writes nothing.
+func TestGitWithoutRemote(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := git.PlainInit(dir, false); err != nil {
+		t.Fatal(err)
+	}
+	g := &Git{Dir: dir}
+	s, err := g.Read()
+	if err != nil || s.Serial != 0 || len(s.Publications) != 0 {
+		t.Fatalf("Read without a remote = %+v, %v; want New()", s, err)
+	}
+	s.Publications["a@x"] = &Publication{Post: "a", Channel: "x", Status: Pending, PlannedAt: t0, UpdatedAt: t0}
+	err = g.Write(s, 0)
+	if err == nil || !strings.Contains(err.Error(), "git remote add origin URL") {
+		t.Fatalf("Write without a remote: %v; want how to add it", err)
+	}
+}
+
 func TestGitWriteReadAcrossClones(t *testing.T) {
 	remote := newRemote(t)
 	a, repoA := newClone(t, remote)
@@ -540,15 +559,9 @@ func TestGitNoLock(t *testing.T) {
 	if err := g.ForceUnlock("abc"); err == nil || !strings.Contains(err.Error(), "no lock") {
 		t.Errorf("ForceUnlock: %v", err)
 	}
-	// Outside a repository and without the remote: clear errors.
+	// Outside a repository: a clear error (without the remote: TestGitWithoutRemote).
 	if _, err := g.Read(); err == nil || !strings.Contains(err.Error(), "not inside one") {
 		t.Errorf("Read outside a repository: %v", err)
-	}
-	if _, err := git.PlainInit(g.Dir, false); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := g.Read(); err == nil || !strings.Contains(err.Error(), `remote "origin"`) {
-		t.Errorf("Read without the remote: %v", err)
 	}
 }
 
