@@ -116,7 +116,7 @@ func Build(cal *calendar.Calendar, st *state.State, p *plan.Plan, opts Options) 
 				continue
 			}
 			a.Blackouts = append(a.Blackouts, Span{Name: bl.Name.Value, From: bl.Start, To: bl.End,
-				Reason: oneLine(bl.Reason.Value), Channels: values(bl.Channels)})
+				Reason: oneLine(bl.Reason.Value), Channels: calendar.Values(bl.Channels)})
 		}
 		for _, e := range cal.Strategy.Campaigns {
 			c := e.Value
@@ -124,7 +124,7 @@ func Build(cal *calendar.Calendar, st *state.State, p *plan.Plan, opts Options) 
 				continue
 			}
 			a.Campaigns = append(a.Campaigns, Span{Name: e.Key.Value, From: c.Start, To: c.End,
-				Channels: values(c.Channels), Hashtags: values(c.Hashtags)})
+				Channels: calendar.Values(c.Channels), Hashtags: calendar.Values(c.Hashtags)})
 		}
 	}
 	return a
@@ -167,7 +167,7 @@ func (b *builder) fill(post *calendar.Post, statement bool, dst []Entry, ok []bo
 	var counts []counted
 	var tags []string
 	if len(post.Tags) > 0 {
-		tags = values(post.Tags)
+		tags = calendar.Values(post.Tags)
 	}
 	for k, chID := range post.Channels {
 		ch := chID.Value
@@ -387,17 +387,6 @@ func media(list []calendar.Media) []Media {
 	out := make([]Media, len(list))
 	for i, m := range list {
 		out[i] = Media{File: m.File.Value, Alt: m.Alt.Value}
-	}
-	return out
-}
-
-func values(list []calendar.String) []string {
-	if len(list) == 0 {
-		return nil
-	}
-	out := make([]string, len(list))
-	for i, s := range list {
-		out[i] = s.Value
 	}
 	return out
 }

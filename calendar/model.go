@@ -27,6 +27,18 @@ func (s *String) UnmarshalYAML(n *yaml.Node) error {
 // Node is the YAML node the value was decoded from, for mapping positions inside the text.
 func (s String) Node() *yaml.Node { return s.node }
 
+// Values are the strings' values; nil for an empty list.
+func Values(list []String) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = s.Value
+	}
+	return out
+}
+
 // Entry is one key and value of a YAML mapping.
 type Entry[T any] struct {
 	Key   String

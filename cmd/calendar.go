@@ -82,16 +82,8 @@ Exit 0; 1 when DIR holds no calendar; 4 on a usage error.`,
 			if err != nil {
 				return err
 			}
-			from, err := flagDate("--from", opts.From)
-			if err != nil {
+			if err := checkDateRange(opts.From, opts.To); err != nil {
 				return err
-			}
-			to, err := flagDate("--to", opts.To)
-			if err != nil {
-				return err
-			}
-			if opts.From != "" && opts.To != "" && to.Before(from) {
-				return usageErrorf(fmt.Errorf("--to %s is before --from %s", opts.To, opts.From))
 			}
 			opts.Dir, opts.Format = dir, format
 			return runCalendar(f, opts)

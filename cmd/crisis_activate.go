@@ -137,9 +137,9 @@ func runCrisisActivate(f *Factory, opts crisisActivateOptions) error {
 		out.ExpiresAt, out.Expires = exp, pb.ExpiresAfter.Value
 	}
 	if st := active.Statement(after); st != nil {
-		out.Statement = &view.CrisisStatement{ID: st.ID.Value, Channels: replyValues(st.Channels)}
+		out.Statement = &view.CrisisStatement{ID: st.ID.Value, Channels: calendar.Values(st.Channels)}
 	}
-	out.Checklist = replyValues(pb.Checklist)
+	out.Checklist = calendar.Values(pb.Checklist)
 	out.Escalation = contacts(pb)
 
 	if commit != nil {

@@ -59,7 +59,7 @@ func runCrisisShow(f *Factory, opts crisisShowOptions) error {
 	now := f.Clock()
 	active := cal.ActiveCrisis()
 	r := view.Runbook{PlaybookSummary: playbookSummary(opts.Dir, pb, active), Location: cal.Location, Now: now,
-		Checklist: replyValues(pb.Checklist)}
+		Checklist: calendar.Values(pb.Checklist)}
 	var held []crisis.Held
 	if active != nil && active.Playbook == pb {
 		r.Since = active.Since()
@@ -146,7 +146,7 @@ func crisisFirstLine(s string) string {
 // calendar), measured the way replies render measures and linted as a holding statement.
 // skipped says that voice.yaml has errors, so some rules did not run.
 func statementTexts(cal *calendar.Calendar, loaded calendar.Findings, hs *calendar.HoldingStatement) (out []view.RunbookText, skipped bool) {
-	channels := replyValues(hs.Channels)
+	channels := calendar.Values(hs.Channels)
 	if len(channels) == 0 && cal.Config != nil {
 		channels = cal.Config.Channels.Keys()
 	}

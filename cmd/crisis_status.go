@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 
+	"github.com/postctl/postctl/calendar"
 	"github.com/postctl/postctl/crisis"
 	"github.com/postctl/postctl/schema"
 	"github.com/postctl/postctl/view"
@@ -93,7 +94,7 @@ func runCrisisStatus(f *Factory, opts crisisStatusOptions) error {
 	}
 	out.Held = runbookHeld(opts.Dir, crisis.Active(cal, now))
 	if st := a.Statement(cal); st != nil {
-		out.StatementID, out.StatementChannels = st.ID.Value, replyValues(st.Channels)
+		out.StatementID, out.StatementChannels = st.ID.Value, calendar.Values(st.Channels)
 	}
 	return view.RenderCrisisStatus(f.Streams, opts.Format, out)
 }

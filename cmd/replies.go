@@ -98,7 +98,7 @@ func runRepliesList(f *Factory, opts repliesListOptions) error {
 		if len(opts.Tags) > 0 && !slices.ContainsFunc(r.Tags, func(t calendar.String) bool { return slices.Contains(opts.Tags, t.Value) }) {
 			continue
 		}
-		if opts.Channel != "" && len(r.Channels) > 0 && !slices.Contains(replyValues(r.Channels), opts.Channel) {
+		if opts.Channel != "" && len(r.Channels) > 0 && !slices.Contains(calendar.Values(r.Channels), opts.Channel) {
 			continue
 		}
 		out = append(out, replyTemplate(opts.Dir, r))
@@ -246,7 +246,7 @@ func runRepliesRender(f *Factory, opts repliesRenderOptions) error {
 	}
 	out := view.RenderedReply{ID: r.ID.Value, Channel: opts.Channel}
 	var ch *calendar.Channel
-	fits := replyValues(r.Channels)
+	fits := calendar.Values(r.Channels)
 	switch {
 	case opts.Channel != "":
 		c, err := replyChannel(cal, findings, opts.Channel)
@@ -409,7 +409,7 @@ func sortedReplies(cal *calendar.Calendar) []*calendar.Reply {
 
 func replyTemplate(dir string, r *calendar.Reply) view.ReplyTemplate {
 	t := view.ReplyTemplate{ID: r.ID.Value, Title: r.Title.Value, File: replyPath(dir, r.File),
-		Tags: replyValues(r.Tags), Channels: replyValues(r.Channels), Text: strings.TrimRight(r.Text.Value, "\r\n")}
+		Tags: calendar.Values(r.Tags), Channels: calendar.Values(r.Channels), Text: strings.TrimRight(r.Text.Value, "\r\n")}
 	for _, e := range r.Variables {
 		v := view.ReplyVariable{Name: e.Key.Value, Required: e.Value.Needs(), Pattern: e.Value.Pattern.Value,
 			Description: e.Value.Description.Value}
@@ -499,17 +499,6 @@ func replyPath(dir, file string) string {
 		return file
 	}
 	return path.Join(dir, file)
-}
-
-func replyValues(ss []calendar.String) []string {
-	if len(ss) == 0 {
-		return nil
-	}
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = s.Value
-	}
-	return out
 }
 
 func replySortedKeys(m map[string]bool) []string {

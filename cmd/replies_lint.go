@@ -20,7 +20,7 @@ func replyPlatform(ch *calendar.Channel) social.Platform {
 // says that voice.yaml has errors, so some rules did not run.
 func replyFindings(cal *calendar.Calendar, loaded calendar.Findings, r *calendar.Reply, text, channel string) (out []view.ReplyFinding, skipped bool) {
 	engine, defs := voice.Compile(cal)
-	t := voice.Text{Value: text, Kind: voice.KindReply, Tags: replyValues(r.Tags)}
+	t := voice.Text{Value: text, Kind: voice.KindReply, Tags: calendar.Values(r.Tags)}
 	if channel != "" {
 		t.Channels = []string{channel}
 	}

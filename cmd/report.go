@@ -44,16 +44,8 @@ Exit 0; 1 when DIR holds no calendar; 4 on a usage error.`,
 			if err != nil {
 				return err
 			}
-			from, err := flagDate("--from", opts.From)
-			if err != nil {
+			if err := checkDateRange(opts.From, opts.To); err != nil {
 				return err
-			}
-			to, err := flagDate("--to", opts.To)
-			if err != nil {
-				return err
-			}
-			if opts.From != "" && opts.To != "" && to.Before(from) {
-				return usageErrorf(fmt.Errorf("--to %s is before --from %s", opts.To, opts.From))
 			}
 			opts.Dir, opts.Format = dir, format
 			return runReport(f, opts)
@@ -62,6 +54,22 @@ Exit 0; 1 when DIR holds no calendar; 4 on a usage error.`,
 	cmd.Flags().StringVar(&opts.From, "from", "", "first day of the report, YYYY-MM-DD (default today)")
 	cmd.Flags().StringVar(&opts.To, "to", "", "last day of the report, included, YYYY-MM-DD (default the day of the last scheduled post, at least four weeks on)")
 	return cmd
+}
+
+// checkDateRange checks --from and --to: dates, and --to not before --from.
+func checkDateRange(from, to string) error {
+	f, err := flagDate("--from", from)
+	if err != nil {
+		return err
+	}
+	t, err := flagDate("--to", to)
+	if err != nil {
+		return err
+	}
+	if from != "" && to != "" && t.Before(f) {
+		return usageErrorf(fmt.Errorf("--to %s is before --from %s", to, from))
+	}
+	return nil
 }
 
 // flagDate checks a date flag's form; the calendar's time zone gives it an instant later.

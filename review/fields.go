@@ -20,14 +20,6 @@ type field struct {
 	text  string
 }
 
-func values(list []calendar.String) []string {
-	out := make([]string, 0, len(list))
-	for _, s := range list {
-		out = append(out, s.Value)
-	}
-	return out
-}
-
 func list(l []string) string { return "[" + strings.Join(l, ", ") + "]" }
 
 func mediaText(m calendar.Media) string {
@@ -43,12 +35,12 @@ func postFields(p *calendar.Post, channels []string) []field {
 	out := []field{
 		str("id", p.ID),
 		str("publish_at", p.PublishAt),
-		{"channels", values(p.Channels), list(values(p.Channels))},
+		{"channels", calendar.Values(p.Channels), list(calendar.Values(p.Channels))},
 		str("status", p.Status),
 		str("title", p.Title),
 		str("pillar", p.Pillar),
 		str("campaign", p.Campaign),
-		{"tags", values(p.Tags), list(values(p.Tags))},
+		{"tags", calendar.Values(p.Tags), list(calendar.Values(p.Tags))},
 		str("text", p.Text),
 	}
 	for _, ch := range channels {

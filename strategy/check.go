@@ -290,13 +290,13 @@ func (k *checker) campaigns() {
 				seen[ch.Value] = true
 				k.about([]string{p.ID.Value}, time.Time{}, time.Time{})
 				k.add(p.File, ch.Pos, "campaign", calendar.Warning, "campaign %s runs on %s, not on %s",
-					id, strings.Join(values(c.Channels), ", "), ch.Value)
+					id, strings.Join(calendar.Values(c.Channels), ", "), ch.Value)
 			}
 		}
 		if len(c.Pillars) > 0 && p.Pillar.Value != "" && !hasValue(c.Pillars, p.Pillar.Value) {
 			k.about([]string{p.ID.Value}, time.Time{}, time.Time{})
 			k.add(p.File, p.Pillar.Pos, "campaign", calendar.Warning, "pillar %s is not one of campaign %s's pillars (%s)",
-				p.Pillar.Value, id, strings.Join(values(c.Pillars), ", "))
+				p.Pillar.Value, id, strings.Join(calendar.Values(c.Pillars), ", "))
 		}
 	}
 }
@@ -409,7 +409,7 @@ func windows(st *calendar.Strategy) []window {
 		if !ok1 || !ok2 || from == to {
 			continue
 		}
-		w := window{channels: values(pw.Channels), from: from, to: to}
+		w := window{channels: calendar.Values(pw.Channels), from: from, to: to}
 		if len(pw.Days) == 0 {
 			w.days = [7]bool{true, true, true, true, true, true, true}
 		}

@@ -171,14 +171,6 @@ func hasValue(list []calendar.String, v string) bool {
 	return false
 }
 
-func values(list []calendar.String) []string {
-	out := make([]string, len(list))
-	for i, s := range list {
-		out[i] = s.Value
-	}
-	return out
-}
-
 // validSpan says whether Load could parse both bounds of a campaign or blackout.
 func validSpan(start, end time.Time) bool {
 	return !start.IsZero() && !end.IsZero() && end.After(start)

@@ -110,8 +110,12 @@ func renderHTML(t testing.TB, a *agenda.Agenda) string {
 // TestCalendarHTMLGolden compares the sample's page with testdata/html/sample.html;
 // UPDATE_GOLDEN=1 rewrites it (read it, and look at it in a browser, after).
 func TestCalendarHTMLGolden(t *testing.T) {
-	got := renderHTML(t, htmlSample(t))
-	path := filepath.Join("testdata", "html", "sample.html")
+	golden(t, filepath.Join("testdata", "html", "sample.html"), renderHTML(t, htmlSample(t)))
+}
+
+// golden compares got with the file at path; UPDATE_GOLDEN=1 rewrites the file first.
+func golden(t *testing.T, path, got string) {
+	t.Helper()
 	if os.Getenv("UPDATE_GOLDEN") != "" {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
@@ -125,7 +129,7 @@ func TestCalendarHTMLGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(got, string(want)); diff != "" {
-		t.Errorf("(-got +want), UPDATE_GOLDEN=1 rewrites:\n%s", diff)
+		t.Errorf("%s (-got +want), UPDATE_GOLDEN=1 rewrites:\n%s", path, diff)
 	}
 }
 

@@ -2,7 +2,6 @@ package view
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -389,23 +388,7 @@ func TestCalendarICSDST(t *testing.T) {
 
 // UPDATE_GOLDEN=1 rewrites the golden file; read it after.
 func TestCalendarICSGolden(t *testing.T) {
-	got := renderICS(t, icsSample(t))
-	file := filepath.Join("testdata", "ics", "calendar.ics")
-	if os.Getenv("UPDATE_GOLDEN") != "" {
-		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("(-want +got):\n%s", diff)
-	}
+	golden(t, filepath.Join("testdata", "ics", "calendar.ics"), renderICS(t, icsSample(t)))
 }
 
 func TestICSEscape(t *testing.T) {

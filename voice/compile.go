@@ -172,7 +172,7 @@ func (c *compiler) rule(def *calendar.Rule) *rule {
 	}
 	c.bad = false
 	r := &rule{id: def.ID.Value, typ: typ, level: level, suggest: def.Suggest.Value}
-	r.kinds, r.channels, r.pillars, r.tags = values(def.Where.Kinds), values(def.Where.Channels), values(def.Where.Pillars), values(def.Where.Tags)
+	r.kinds, r.channels, r.pillars, r.tags = calendar.Values(def.Where.Kinds), calendar.Values(def.Where.Channels), calendar.Values(def.Where.Pillars), calendar.Values(def.Where.Tags)
 	r.message = c.message(def, typ)
 
 	switch typ {
@@ -238,7 +238,7 @@ func (c *compiler) rule(def *calendar.Rule) *rule {
 	case link:
 		r.httpsOnly = def.HTTPSOnly
 		r.allow, r.deny = lowerValues(def.AllowDomains), lowerValues(def.DenyDomains)
-		r.params, r.paramsDomains = values(def.RequireParams), lowerValues(def.ParamsDomains)
+		r.params, r.paramsDomains = calendar.Values(def.RequireParams), lowerValues(def.ParamsDomains)
 		if !r.httpsOnly && len(r.allow)+len(r.deny)+len(r.params) == 0 {
 			c.errorf(at(def.ID), "link rule %q checks nothing: set https_only, allow_domains, deny_domains or require_params", r.id)
 		}
@@ -380,19 +380,8 @@ func (c *compiler) pattern(s calendar.String, typ ruleType) *pattern {
 	return &pattern{re: re, literal: lit, fold: f}
 }
 
-func values(list []calendar.String) []string {
-	if len(list) == 0 {
-		return nil
-	}
-	out := make([]string, len(list))
-	for i, s := range list {
-		out[i] = s.Value
-	}
-	return out
-}
-
 func lowerValues(list []calendar.String) []string {
-	out := values(list)
+	out := calendar.Values(list)
 	for i, s := range out {
 		out[i] = strings.TrimSuffix(strings.ToLower(s), ".")
 	}
