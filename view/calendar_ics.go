@@ -1,6 +1,7 @@
 package view
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -46,7 +47,8 @@ func RenderCalendarICS(s *Streams, a *agenda.Agenda) error {
 	if brand == "" {
 		brand = "postctl"
 	}
-	w := &icsWriter{stamp: icsTime(a.Now), seq: icsSequence(a.Now)}
+	// A feed of every publication runs to megabytes: written through a buffer, not built whole.
+	w := &icsWriter{b: bufio.NewWriterSize(s.Out, 64<<10), stamp: icsTime(a.Now), seq: icsSequence(a.Now)}
 	w.prop("BEGIN", "VCALENDAR")
 	w.prop("PRODID", "-//postctl//postctl "+icsVersion()+"//EN")
 	w.prop("VERSION", "2.0")
@@ -65,18 +67,17 @@ func RenderCalendarICS(s *Streams, a *agenda.Agenda) error {
 		w.blackout(b, loc)
 	}
 	w.prop("END", "VCALENDAR")
-	_, err := io.WriteString(s.Out, w.b.String())
-	return err
+	return w.b.Flush()
 }
 
 type icsWriter struct {
-	b     strings.Builder
+	b     *bufio.Writer
 	stamp string // DTSTAMP: the agenda's Now
 	seq   int64
 }
 
 // prop writes one content line whose value is already in iCalendar syntax.
-func (w *icsWriter) prop(name, value string) { w.b.WriteString(icsFold(name + ":" + value)) }
+func (w *icsWriter) prop(name, value string) { icsFoldTo(w.b, name+":"+value) }
 
 // text writes a TEXT property, escaped.
 func (w *icsWriter) text(name, value string) { w.prop(name, icsEscape(value)) }
@@ -324,6 +325,17 @@ const icsLineMax = 75
 func icsFold(line string) string {
 	var b strings.Builder
 	b.Grow(len(line) + len(line)/icsLineMax*3 + 2)
+	icsFoldTo(&b, line)
+	return b.String()
+}
+
+// icsFoldTo writes the folded line to b.
+func icsFoldTo(b io.StringWriter, line string) {
+	if len(line) <= icsLineMax {
+		b.WriteString(line)
+		b.WriteString("\r\n")
+		return
+	}
 	n := 0 // octets on the current line
 	for i := 0; i < len(line); {
 		_, size := utf8.DecodeRuneInString(line[i:])
@@ -340,5 +352,4 @@ func icsFold(line string) string {
 		i += size
 	}
 	b.WriteString("\r\n")
-	return b.String()
 }
