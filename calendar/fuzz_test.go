@@ -2,6 +2,7 @@ package calendar
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -270,4 +271,44 @@ func checkTextPos(t *testing.T, src string, offset int) {
 		t.Fatalf("TextPos(%q, %d) = %v: outside the file's %d lines\n%s", s.Value, offset, got, len(lines), src)
 	}
 	checkSpelledAt(t, src, got, s.Value, offset)
+}
+
+// fuzzFiles are the files FuzzLoadFile replaces, one at a time, in an otherwise valid calendar.
+var fuzzFiles = []string{"calendar.yaml", "strategy.yaml", "voice.yaml", "replies/thanks.yaml", "playbooks/recall.yaml", "crisis.yaml"}
+
+// FuzzLoadFile loads a calendar whose root file, reply template, playbook or crisis.yaml is
+// arbitrary bytes: Load returns within 10 s, without an error or a panic, and every finding is
+// inside its file (FuzzLoadPost does the same for a post).
+func FuzzLoadFile(f *testing.F) {
+	valid := map[string]string{"crisis.yaml": "playbook: recall\nactivated_at: 2026-12-01T09:00:00+01:00\nreason: Batch 42\nby: Ana\n"}
+	for name, src := range validCalendar {
+		valid[name] = src
+	}
+	for i, name := range fuzzFiles {
+		f.Add(uint8(i), []byte(valid[name]))
+		for _, bad := range badInputs {
+			f.Add(uint8(i), []byte(bad))
+		}
+	}
+	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
+		name := fuzzFiles[int(which)%len(fuzzFiles)]
+		fsys := calendarFS(nil)
+		fsys[name] = &fstest.MapFile{Data: data}
+		done := make(chan error, 1)
+		var findings Findings
+		go func() {
+			var err error
+			_, findings, err = Load(fsys)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if err != nil && !(name == "calendar.yaml" && errors.Is(err, ErrNotCalendar)) {
+				t.Fatalf("Load with %s = %q: %v", name, data, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("Load did not return within 10s with %s = %q", name, data)
+		}
+		checkFindings(t, fsys, findings)
+	})
 }
