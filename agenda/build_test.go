@@ -9,7 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/postctl/postctl/agenda"
-	"github.com/postctl/postctl/bench/calgen"
+	"github.com/postctl/postctl/bench/benchcal"
 	"github.com/postctl/postctl/calendar"
 	"github.com/postctl/postctl/plan"
 	"github.com/postctl/postctl/state"
@@ -281,22 +281,7 @@ func TestBuildCrisis(t *testing.T) {
 // empty state: a month (the text view) and everything (the ics feed). Loading and planning are
 // outside the timer. Target: well under 100ms.
 func BenchmarkBuild10k(b *testing.B) {
-	dir := b.TempDir()
-	if err := calgen.Write(dir, calgen.Options{Posts: 10000}); err != nil {
-		b.Fatal(err)
-	}
-	fsys, err := calendar.OpenDir(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { fsys.Close() })
-	cal, findings, err := calendar.Load(fsys)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if findings.Failed(false) {
-		b.Fatalf("generated calendar is invalid: %v", findings[0])
-	}
+	cal := benchcal.Load(b, 10000, nil)
 	loc := cal.Location
 	now := time.Date(2027, 6, 1, 9, 0, 0, 0, loc)
 	p, err := plan.Compute(cal, nil, plan.Options{At: now})

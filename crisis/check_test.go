@@ -1,8 +1,6 @@
 package crisis
 
 import (
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,7 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/postctl/postctl/bench/calgen"
+	"github.com/postctl/postctl/bench/benchcal"
 	"github.com/postctl/postctl/calendar"
 )
 
@@ -233,22 +231,8 @@ func TestAge(t *testing.T) {
 // social channels is active; validate runs this on every call, so it must stay a few
 // milliseconds.
 func BenchmarkCheck10k(b *testing.B) {
-	dir := b.TempDir()
-	if err := calgen.Write(dir, calgen.Options{Posts: 10000}); err != nil {
-		b.Fatal(err)
-	}
-	crisis := "playbook: negative-viral-post\nactivated_at: 2026-12-01T08:00:00Z\nreason: bench\nby: bench\n"
-	if err := os.WriteFile(filepath.Join(dir, "crisis.yaml"), []byte(crisis), 0o644); err != nil {
-		b.Fatal(err)
-	}
-	fsys, err := calendar.OpenDir(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	cal, _, err := calendar.Load(fsys)
-	if err != nil {
-		b.Fatal(err)
-	}
+	cal := benchcal.Load(b, 10000, map[string]string{
+		"crisis.yaml": "playbook: negative-viral-post\nactivated_at: 2026-12-01T08:00:00Z\nreason: bench\nby: bench\n"})
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	var n int
 	b.ReportAllocs()

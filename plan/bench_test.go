@@ -4,8 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/postctl/postctl/bench/calgen"
-	"github.com/postctl/postctl/calendar"
+	"github.com/postctl/postctl/bench/benchcal"
 	"github.com/postctl/postctl/plan"
 	"github.com/postctl/postctl/state"
 )
@@ -15,22 +14,7 @@ import (
 // (a fifth of them edited since). Loading is outside the timer; content hashes (media files
 // included) are computed in it. Target: well under 100ms.
 func BenchmarkCompute10k(b *testing.B) {
-	dir := b.TempDir()
-	if err := calgen.Write(dir, calgen.Options{Posts: 10000}); err != nil {
-		b.Fatal(err)
-	}
-	fsys, err := calendar.OpenDir(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { fsys.Close() })
-	cal, findings, err := calendar.Load(fsys)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if findings.Failed(false) {
-		b.Fatalf("generated calendar is invalid: %v", findings[0])
-	}
+	cal := benchcal.Load(b, 10000, nil)
 	at := time.Date(2027, 6, 1, 9, 0, 0, 0, cal.Location)
 	st := state.New()
 	n := 0
@@ -59,6 +43,7 @@ func BenchmarkCompute10k(b *testing.B) {
 	}
 	b.ReportAllocs()
 	var p *plan.Plan
+	var err error
 	for b.Loop() {
 		p, err = plan.Compute(cal, st, plan.Options{At: at})
 		if err != nil {

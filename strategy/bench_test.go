@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/postctl/postctl/bench/calgen"
+	"github.com/postctl/postctl/bench/benchcal"
 	"github.com/postctl/postctl/calendar"
 	"github.com/postctl/postctl/strategy"
 )
@@ -31,22 +31,5 @@ func BenchmarkCoverage10k(b *testing.B) {
 }
 
 func generated(b *testing.B, posts int) *calendar.Calendar {
-	b.Helper()
-	dir := b.TempDir()
-	if err := calgen.Write(dir, calgen.Options{Posts: posts}); err != nil {
-		b.Fatal(err)
-	}
-	fsys, err := calendar.OpenDir(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { fsys.Close() })
-	cal, findings, err := calendar.Load(fsys)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if findings.Failed(false) {
-		b.Fatalf("generated calendar is invalid: %v", findings[0])
-	}
-	return cal
+	return benchcal.Load(b, posts, nil)
 }

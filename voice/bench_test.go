@@ -3,7 +3,7 @@ package voice_test
 import (
 	"testing"
 
-	"github.com/postctl/postctl/bench/calgen"
+	"github.com/postctl/postctl/bench/benchcal"
 	"github.com/postctl/postctl/calendar"
 	"github.com/postctl/postctl/voice"
 )
@@ -14,19 +14,7 @@ func BenchmarkCheck10k(b *testing.B) { benchmarkCheck(b, 10000) }
 func BenchmarkCheck1k(b *testing.B)  { benchmarkCheck(b, 1000) }
 
 func benchmarkCheck(b *testing.B, posts int) {
-	dir := b.TempDir()
-	if err := calgen.Write(dir, calgen.Options{Posts: posts}); err != nil {
-		b.Fatal(err)
-	}
-	fsys, err := calendar.OpenDir(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer fsys.Close()
-	cal, _, err := calendar.Load(fsys)
-	if err != nil {
-		b.Fatal(err)
-	}
+	cal := benchcal.Load(b, posts, nil)
 	var findings calendar.Findings
 	b.ReportAllocs()
 	for b.Loop() {
