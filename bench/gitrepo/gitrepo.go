@@ -12,6 +12,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -243,7 +244,7 @@ func build(dir string, posts, commits int) int {
 		if err != nil {
 			fatal(err)
 		}
-		data = []byte(strings.Replace(string(data), "text:", fmt.Sprintf("title: Edited %d\ntext:", i), 1))
+		data = editTitle(data, fmt.Sprintf("Edited %d", i))
 		h, err := writeBlob(s, data)
 		if err != nil {
 			fatal(err)
@@ -278,3 +279,14 @@ func build(dir string, posts, commits int) int {
 	}
 	return len(postPaths)
 }
+
+// editTitle sets a post's title: most generated posts have one, and a second title key would make
+// the file invalid YAML for review rather than a changed post.
+func editTitle(data []byte, title string) []byte {
+	if titleLine.Match(data) {
+		return titleLine.ReplaceAll(data, []byte("title: "+title))
+	}
+	return []byte(strings.Replace(string(data), "text:", "title: "+title+"\ntext:", 1))
+}
+
+var titleLine = regexp.MustCompile(`(?m)^title: .*$`)
