@@ -61,7 +61,8 @@ type BlueskyConfig struct {
 	Service  string // the PDS, e.g. https://bsky.social
 	Handle   string
 	Password []byte
-	Client   *http.Client // nil: a default client with a 60s timeout
+	Client   *http.Client  // nil: a default client
+	Timeout  time.Duration // per request of the default client; 0: 60s
 	Now      func() time.Time
 }
 
@@ -133,7 +134,11 @@ func NewBluesky(cfg BlueskyConfig) (*Bluesky, error) {
 	}
 	b.client = cfg.Client
 	if b.client == nil {
-		b.client = &http.Client{Timeout: 60 * time.Second}
+		timeout := cfg.Timeout
+		if timeout <= 0 {
+			timeout = 60 * time.Second
+		}
+		b.client = &http.Client{Timeout: timeout}
 	}
 	return b, nil
 }
@@ -165,7 +170,11 @@ func BlueskyFor(file, channel string, ch calendar.Channel, getenv func(string) s
 			return nil, fmt.Errorf("%s:%d:%d: channel %s: service must start with https:// (http:// only for a local PDS, with allow_http: true)", file, p.Line, p.Col, channel)
 		}
 	}
-	b, err := NewBluesky(BlueskyConfig{Channel: channel, Service: ch.Service.Value, Handle: ch.Handle.Value, Password: []byte(secret), Now: now})
+	timeout, err := channelTimeout(file, channel, ch)
+	if err != nil {
+		return nil, err
+	}
+	b, err := NewBluesky(BlueskyConfig{Channel: channel, Service: ch.Service.Value, Handle: ch.Handle.Value, Password: []byte(secret), Now: now, Timeout: timeout})
 	if err != nil {
 		return nil, fmt.Errorf("%s:%d:%d: %w", file, at.Line, at.Col, err)
 	}

@@ -731,6 +731,15 @@ func TestBlueskyFor(t *testing.T) {
 	if _, err := BlueskyFor("calendar.yaml", "sky", local, getenv, time.Now); err != nil {
 		t.Errorf("local PDS: %v", err)
 	}
+	ch.Timeout = calendar.String{Value: "5s", Set: true}
+	prov, err := BlueskyFor("calendar.yaml", "sky", ch, getenv, time.Now)
+	if err != nil || prov.(*Bluesky).client.Timeout != 5*time.Second {
+		t.Errorf("timeout 5s: %v", err)
+	}
+	ch.Timeout.Value = "soon"
+	if _, err := BlueskyFor("calendar.yaml", "sky", ch, getenv, time.Now); err == nil || !strings.Contains(err.Error(), `timeout "soon" is not a positive duration`) {
+		t.Errorf("timeout soon: %v", err)
+	}
 }
 
 func blueskyChannel(service, handle, env string) calendar.Channel {

@@ -175,6 +175,10 @@ func MastodonFor(file, channel string, ch calendar.Channel, getenv func(string) 
 		return nil, fmt.Errorf("%s:%d:%d: channel %s: the environment variable %s (access_token_env) is not set", file, p.Line, p.Col, channel, ch.AccessTokenEnv.Value)
 	}
 	cfg.Token = []byte(tok)
+	var err error
+	if cfg.Timeout, err = channelTimeout(file, channel, ch); err != nil {
+		return nil, err
+	}
 	m, err := NewMastodon(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("%s:%d:%d: %w", file, at.Line, at.Col, err)

@@ -876,7 +876,16 @@ func TestMastodonFor(t *testing.T) {
 	ch.Scheduling.Value = "native"
 	ch.Visibility.Value = "private"
 	prov, _ = MastodonFor("calendar.yaml", "m", ch, env, nil)
-	if m := prov.(*Mastodon); m.visibility != "private" || !m.native {
+	if m := prov.(*Mastodon); m.visibility != "private" || !m.native || m.timeout != 30*time.Second {
 		t.Errorf("%+v", m)
+	}
+	ch.Timeout = calendar.String{Value: "5s", Set: true, Pos: calendar.Pos{Line: 7, Col: 14}}
+	prov, _ = MastodonFor("calendar.yaml", "m", ch, env, nil)
+	if m := prov.(*Mastodon); m.timeout != 5*time.Second {
+		t.Errorf("timeout 5s: %v", m.timeout)
+	}
+	ch.Timeout.Value = "0s"
+	if _, err = MastodonFor("calendar.yaml", "m", ch, env, nil); err == nil || !strings.Contains(err.Error(), `calendar.yaml:7:14: channel m: timeout "0s" is not a positive duration`) {
+		t.Errorf("timeout 0s: %v", err)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/postctl/postctl/calendar"
 )
 
 // Provider publishes to one channel. Each platform implements it in its own file; the engine knows
@@ -83,4 +85,18 @@ var ErrPermanent = errors.New("refused by the platform")
 // Permanent wraps err as a permanent refusal.
 func Permanent(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrPermanent, fmt.Sprintf(format, args...))
+}
+
+// channelTimeout is the channel's timeout setting: how long one request may wait for an answer.
+// Zero when unset, for the provider's default.
+func channelTimeout(file, channel string, ch calendar.Channel) (time.Duration, error) {
+	if !ch.Timeout.Set {
+		return 0, nil
+	}
+	d, err := calendar.ParseDuration(ch.Timeout.Value)
+	if err != nil || d <= 0 {
+		p := ch.Timeout.Pos
+		return 0, fmt.Errorf("%s:%d:%d: channel %s: timeout %q is not a positive duration", file, p.Line, p.Col, channel, ch.Timeout.Value)
+	}
+	return d, nil
 }

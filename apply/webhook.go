@@ -159,13 +159,9 @@ func WebhookFor(file, channel string, ch calendar.Channel, getenv func(string) s
 		}
 		cfg.Secret = []byte(secret)
 	}
-	if ch.Timeout.Set {
-		d, err := calendar.ParseDuration(ch.Timeout.Value)
-		if err != nil || d <= 0 {
-			p := ch.Timeout.Pos
-			return nil, fmt.Errorf("%s:%d:%d: channel %s: timeout %q is not a positive duration", file, p.Line, p.Col, channel, ch.Timeout.Value)
-		}
-		cfg.Timeout = d
+	var err error
+	if cfg.Timeout, err = channelTimeout(file, channel, ch); err != nil {
+		return nil, err
 	}
 	w, err := NewWebhook(cfg)
 	if err != nil {
