@@ -3,6 +3,8 @@ package state
 import (
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -57,6 +59,115 @@ func FuzzDecode(f *testing.F) {
 		}
 		if diff := cmp.Diff(again, got); diff != "" {
 			t.Fatalf("round trip (-again +decoded):\n%s", diff)
+		}
+	})
+}
+
+// FuzzReadLock reads arbitrary bytes as the file backend's lock file, and does with it what the
+// commands do: LockHolder, Lock, the holder's description, ForceUnlock with some ID and the Unlock
+// of a run that held the lock with that ID. None of them panics; while the lock file is there,
+// unreadable or someone else's, Lock never succeeds and refuses with a *LockedError (with the
+// holder when the file can be read, with why not when it cannot); ForceUnlock and Unlock remove
+// it only when it is a readable lock with their ID.
+func FuzzReadLock(f *testing.F) {
+	valid := []byte(`{
+  "id": "3f2a9c0d1e2b4a5f",
+  "who": "ana@laptop",
+  "operation": "apply",
+  "version": "v0.4.0",
+  "created": "2026-11-22T15:05:00+01:00"
+}
+`)
+	f.Add(valid, "3f2a9c0d1e2b4a5f")
+	f.Add(valid, "other")
+	f.Add(valid[:len(valid)/2], "3f2a9c0d1e2b4a5f")
+	for _, seed := range []string{"", "garbage", "{}", `{"id":""}`, `{"id":"x"}`, "null", "[]", `"x"`, `{"id":1}`,
+		`{"id":"x","created":"9999-12-31T23:59:59+23:59"}`, `{"id":"x","created":"0000-01-01T00:00:00-23:59"}`,
+		`{"id":"x","created":"10000-01-01T00:00:00Z"}`, `{"id":"x","created":""}`, `{"id":"x"} {"id":"y"}`,
+		`{"id":"x","who":"","operation":"","version":"","created":"0001-01-01T00:00:00Z"}`, `{"ID":"x","Who":"\u0000\n"}`} {
+		f.Add([]byte(seed), "x")
+	}
+	f.Fuzz(func(t *testing.T, data []byte, id string) {
+		dir := t.TempDir()
+		file := &File{FS: dir, Path: DefaultPath}
+		lockFile := filepath.Join(dir, filepath.FromSlash(DefaultPath+".lock"))
+		if err := os.MkdirAll(filepath.Dir(lockFile), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(lockFile, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		present := func() bool {
+			_, err := os.Lstat(lockFile)
+			return err == nil
+		}
+
+		holder, herr := file.LockHolder()
+		switch {
+		case herr != nil && holder != nil:
+			t.Fatalf("LockHolder returned a holder and an error: %v", herr)
+		case herr == nil && holder == nil:
+			t.Fatal("LockHolder says the state is free while the lock file is there")
+		case holder != nil:
+			if holder.ID == "" {
+				t.Fatal("LockHolder returned a holder without an ID")
+			}
+			_ = holder.String()
+		}
+
+		l, err := file.Lock(LockInfo{Who: "bo@ci", Operation: "apply", Created: t0})
+		if err == nil {
+			l.Unlock()
+			t.Fatalf("Lock succeeded over the lock file %q", data)
+		}
+		var le *LockedError
+		if !errors.As(err, &le) || !errors.Is(err, ErrConflict) {
+			t.Fatalf("Lock over a lock file: %T %v, want a *LockedError", err, err)
+		}
+		if (le.Err == nil) != (herr == nil) {
+			t.Fatalf("Lock says the lock file cannot be read: %v; LockHolder: %v", le.Err, herr)
+		}
+		if holder != nil {
+			if diff := cmp.Diff(*holder, le.Info); diff != "" {
+				t.Fatalf("Lock and LockHolder disagree on the holder (-LockHolder +Lock):\n%s", diff)
+			}
+		}
+		_ = le.Error()
+		if !present() {
+			t.Fatal("a refused Lock removed the lock file")
+		}
+
+		// The Unlock of a run that held the lock with this ID.
+		mine := &Lock{Info: LockInfo{ID: id}, file: file}
+		uerr := mine.Unlock()
+		if owned := holder != nil && holder.ID == id; owned != !present() || owned != (uerr == nil) {
+			t.Fatalf("Unlock with lock ID %q of a lock held by %v: %v; the lock file is there: %v", id, holder, uerr, present())
+		}
+		if !present() {
+			if err := os.WriteFile(lockFile, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		ferr := file.ForceUnlock(id)
+		if forced := holder != nil && holder.ID == id; forced != !present() || forced != (ferr == nil) {
+			t.Fatalf("ForceUnlock %q of a lock held by %v: %v; the lock file is there: %v", id, holder, ferr, present())
+		}
+		if present() {
+			return
+		}
+		l, err = file.Lock(LockInfo{})
+		if err != nil {
+			t.Fatalf("Lock after ForceUnlock: %v", err)
+		}
+		if err := l.Unlock(); err != nil {
+			t.Fatalf("Unlock: %v", err)
+		}
+		if present() {
+			t.Fatal("the lock file is there after Unlock")
+		}
+		if h, err := file.LockHolder(); h != nil || err != nil {
+			t.Fatalf("LockHolder of a free state: %v, %v", h, err)
 		}
 	})
 }
