@@ -89,10 +89,10 @@ type Mastodon struct {
 
 	mu        sync.Mutex
 	account   string
-	maxChars  int                 // 0: no known limit
-	instance  bool                // the instance was asked
-	uncertain map[string]bool     // part keys whose last attempt may have gone through
-	chains    map[string][]string // by Key: ids a Lookup found of an unfinished thread, root first
+	maxChars  int                       // 0: no known limit
+	instance  bool                      // the instance was asked
+	uncertain map[string]bool           // part keys whose last attempt may have gone through
+	chains    map[string]threadProgress // by Key: an unfinished thread's published statuses
 }
 
 // NewMastodon checks cfg and returns the provider.
@@ -134,7 +134,7 @@ func NewMastodon(cfg MastodonConfig) (*Mastodon, error) {
 		mediaTimeout: cfg.MediaTimeout,
 		timeout:      cfg.Timeout,
 		uncertain:    map[string]bool{},
-		chains:       map[string][]string{},
+		chains:       map[string]threadProgress{},
 	}
 	if m.now == nil {
 		m.now = time.Now
@@ -406,8 +406,9 @@ func (m *Mastodon) Publish(ctx context.Context, p *Publication) (*Result, error)
 
 	res := &Result{At: m.now()}
 	m.mu.Lock()
-	chain := append([]string(nil), m.chains[p.Key]...)
+	progress := m.chains[p.Key]
 	m.mu.Unlock()
+	chain, rootURL := append([]string(nil), progress.ids...), progress.url
 	if len(p.Done) > 0 && len(p.Done)+1 > len(chain) {
 		// An earlier run published the post and len(p.Done) parts. The root's id is the first
 		// part's in_reply_to_id.
@@ -428,9 +429,15 @@ func (m *Mastodon) Publish(ctx context.Context, p *Publication) (*Result, error)
 	if len(chain) > len(parts) {
 		chain = chain[:len(parts)]
 	}
+	if len(chain) > 0 && rootURL == "" && chain[0] != "" {
+		// The post's URL is what the state shows and links to; it is only in the root's status.
+		if st, err := m.status(ctx, chain[0]); err == nil {
+			rootURL = st.url()
+		}
+	}
 	prev := ""
 	if len(chain) > 0 {
-		res.RemoteID = chain[0]
+		res.RemoteID, res.URL = chain[0], rootURL
 		res.Thread = append(res.Thread, chain[1:]...)
 		prev = chain[len(chain)-1]
 	}
@@ -456,13 +463,20 @@ func (m *Mastodon) Publish(ctx context.Context, p *Publication) (*Result, error)
 	return res, nil
 }
 
+// threadProgress is what of a thread is already out: the statuses' ids, root first, and the
+// root's URL.
+type threadProgress struct {
+	ids []string
+	url string
+}
+
 // remember keeps a thread's progress for the next Publish of the same key in this process.
 func (m *Mastodon) remember(key string, res *Result) {
 	if res == nil || res.RemoteID == "" {
 		return
 	}
 	m.mu.Lock()
-	m.chains[key] = append([]string{res.RemoteID}, res.Thread...)
+	m.chains[key] = threadProgress{ids: append([]string{res.RemoteID}, res.Thread...), url: res.URL}
 	m.mu.Unlock()
 }
 
@@ -820,7 +834,7 @@ func (m *Mastodon) Lookup(ctx context.Context, p *Publication) (*Result, bool, e
 	}
 	if len(chain) > 0 {
 		m.mu.Lock()
-		m.chains[p.Key] = chain
+		m.chains[p.Key] = threadProgress{ids: chain, url: res.URL}
 		m.mu.Unlock()
 		return nil, false, nil
 	}

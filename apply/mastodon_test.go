@@ -627,6 +627,10 @@ func TestMastodonThreadResume(t *testing.T) {
 	if res2.RemoteID != res.RemoteID || len(res2.Thread) != 2 || res2.Thread[0] != res.Thread[0] {
 		t.Errorf("resumed %+v", res2)
 	}
+	// The post's URL is the root's, though this run did not publish the root.
+	if res2.URL == "" || res2.URL != res.URL {
+		t.Errorf("resumed URL %q, want the root's %q", res2.URL, res.URL)
+	}
 	for _, text := range []string{"One.", "Two.", "Three."} {
 		if n := m.count(text); n != 1 {
 			t.Errorf("%q: %d statuses", text, n)
@@ -635,6 +639,15 @@ func TestMastodonThreadResume(t *testing.T) {
 	last := m.statuses[len(m.statuses)-1]
 	if last.Text != "Three." || last.ReplyTo != res.Thread[0] {
 		t.Errorf("last %+v", last)
+	} // So too when the same provider retries the failed part.
+	p3 := mastoPub("u", "Uno.", "Dos.")
+	res3, err := publishFailingAt(t, m, prov, p3, 2)
+	if err == nil || res3 == nil || res3.URL == "" {
+		t.Fatalf("%+v %v", res3, err)
+	}
+	res4, err := prov.Publish(ctx, mastoPub("u", "Uno.", "Dos."))
+	if err != nil || res4.URL != res3.URL || len(res4.Thread) != 1 {
+		t.Errorf("retried %+v %v, want URL %q", res4, err, res3.URL)
 	}
 }
 

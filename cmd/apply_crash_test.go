@@ -28,15 +28,7 @@ func TestApplyCrashAtEveryStep(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds postctl and runs it a few hundred times")
 	}
-	gobin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command to build postctl")
-	}
-	bin := filepath.Join(t.TempDir(), "postctl")
-	build := exec.Command(gobin, "build", "-o", bin, "./postctl")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildPostctl(t)
 
 	for _, crisis := range []bool{false, true} {
 		publications, steps := 6, 6*3 // intent, call returned, result
@@ -84,6 +76,21 @@ func TestApplyCrashAtEveryStep(t *testing.T) {
 	}
 }
 
+// buildPostctl builds the binary the matrices kill: a real process, killed for real.
+func buildPostctl(t *testing.T) string {
+	t.Helper()
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command to build postctl")
+	}
+	bin := filepath.Join(t.TempDir(), "postctl")
+	build := exec.Command(gobin, "build", "-o", bin, "./postctl")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
 func crashCalendar(t *testing.T, crisis bool) string {
 	dir := t.TempDir()
 	files := map[string]string{
@@ -110,12 +117,13 @@ func crashCalendar(t *testing.T, crisis bool) string {
 	return dir
 }
 
-// runPostctl runs apply in dir, killed at journal step crashAt (0: never), and returns its exit
-// code, or minus the signal that killed it.
-func runPostctl(t *testing.T, bin, dir string, crashAt int) int {
+// runPostctl runs apply in dir, killed at journal step crashAt (0: never), with env added to the
+// environment, and returns its exit code, or minus the signal that killed it.
+func runPostctl(t *testing.T, bin, dir string, crashAt int, env ...string) int {
 	t.Helper()
 	cmd := exec.Command(bin, "apply", "--auto-approve", dir)
 	cmd.Env = append(os.Environ(), "POSTCTL_NOW=2026-12-01T09:00:00Z", "NO_COLOR=1")
+	cmd.Env = append(cmd.Env, env...)
 	if crashAt > 0 {
 		cmd.Env = append(cmd.Env, "POSTCTL_TEST_CRASH_AT="+fmt.Sprint(crashAt))
 	}

@@ -37,6 +37,10 @@ type scriptMastodon struct {
 	keys      map[string]map[string]any // Idempotency-Key → the answer
 }
 
+func newScriptMastodon() *scriptMastodon {
+	return &scriptMastodon{statuses: map[string]map[string]any{}, scheduled: map[string]map[string]any{}, keys: map[string]map[string]any{}}
+}
+
 func cmdFakeMastodon(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 1 {
 		ts.Fatalf("usage: fakemastodon start FILE | statuses N | scheduled N | show")
@@ -46,7 +50,7 @@ func cmdFakeMastodon(ts *testscript.TestScript, neg bool, args []string) {
 		if len(args) != 2 {
 			ts.Fatalf("usage: fakemastodon start FILE")
 		}
-		m = &scriptMastodon{statuses: map[string]map[string]any{}, scheduled: map[string]map[string]any{}, keys: map[string]map[string]any{}}
+		m = newScriptMastodon()
 		m.base = startFake(ts, "mastodon", m, args[1], "https://mastodon.invalid")
 		return
 	}
@@ -116,7 +120,10 @@ func (m *scriptMastodon) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			m.scheduled[id] = st
 		} else {
 			url := m.base + "/@northwind/" + id
-			st = map[string]any{"id": id, "uri": url, "url": url, "content": r.PostForm.Get("status"), "created_at": "2026-01-01T00:00:00.000Z"}
+			st = map[string]any{"id": id, "uri": url, "url": url, "content": r.PostForm.Get("status"), "created_at": "2026-01-01T00:00:00.000Z", "in_reply_to_id": nil}
+			if to := r.PostForm.Get("in_reply_to_id"); to != "" {
+				st["in_reply_to_id"] = to
+			}
 			m.statuses[id] = st
 		}
 		m.keys[key] = st
