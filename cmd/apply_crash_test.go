@@ -105,15 +105,7 @@ func crashCalendar(t *testing.T, crisis bool) string {
 		files["playbooks/outage.yaml"] = "name: Outage\nseverity: high\npause:\n  tags: [promo]\nholding_statement:\n  text: We are on it.\n"
 		files["crisis.yaml"] = "playbook: outage\nactivated_at: 2026-12-01T08:57:00Z\nreason: Down\n"
 	}
-	for name, data := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, dir, files)
 	return dir
 }
 

@@ -107,15 +107,7 @@ func faultCalendar(t *testing.T, f *faultyMastodon) string {
 		"posts/a.yaml": "publish_at: 2026-12-01T08:50\nchannels: [m]\ntext: First.\n",
 		"posts/b.yaml": "publish_at: 2026-12-01T08:55\nchannels: [m]\ntext: Second.\nthread:\n  - Second, part two.\n",
 	}
-	for name, data := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, dir, files)
 	return dir
 }
 

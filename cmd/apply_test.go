@@ -14,18 +14,10 @@ import (
 // On a terminal, apply shows the plan and asks; only "yes" applies.
 func TestApplyAsksOnATerminal(t *testing.T) {
 	dir := t.TempDir()
-	for name, data := range map[string]string{
+	writeFiles(t, dir, map[string]string{
 		"calendar.yaml":     "brand: Test\ntimezone: UTC\nchannels:\n  news:\n    provider: outbox\n",
 		"posts/launch.yaml": "publish_at: 2026-12-01T08:55\nchannels: [news]\ntext: We launch today.\n",
-	} {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	outbox := filepath.Join(dir, ".postctl", "outbox", "news", "launch.json")
 	run := func(answer string) (int, string) {
 		var out, errOut bytes.Buffer
@@ -56,5 +48,19 @@ func TestApplyAsksOnATerminal(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, ".postctl", "state.json.lock")); err == nil {
 		t.Error("the lock was left")
+	}
+}
+
+// writeFiles writes files (slash path → content) under dir, with their directories.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
