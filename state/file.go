@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -37,6 +38,20 @@ var ErrConflict = errors.New("the state changed or is locked by another run")
 type File struct {
 	FS   string // the calendar directory on disk, as the user named it
 	Path string // slash-separated, relative to FS; default DefaultPath
+
+	// last is the file as this File last wrote it. Write compares the file on disk with it
+	// instead of decoding the whole state again for the serial: any other writer changes the
+	// bytes, so the compare-and-swap stays exact, and an apply's run of intents and results no
+	// longer costs a decode of the growing state each.
+	mu   sync.Mutex
+	last *written
+}
+
+// written is a state file's bytes with the serial and lineage they hold.
+type written struct {
+	data    []byte
+	serial  uint64
+	lineage string
 }
 
 // Backend is a state backend: File or Git.
@@ -438,21 +453,17 @@ func (f *File) Write(s *State, expect uint64) error {
 		return err
 	}
 	defer r.Close()
-	cur, exists, err := f.read(r)
+	cur, exists, err := f.current(r)
 	if err != nil {
 		return err
 	}
-	var onDisk uint64
-	if exists {
-		onDisk = cur.Serial
-	}
-	if onDisk != expect {
-		return fmt.Errorf("%s is at serial %d, not %d: another run wrote it since it was read: %w", f, onDisk, expect, ErrConflict)
+	if cur.serial != expect {
+		return fmt.Errorf("%s is at serial %d, not %d: another run wrote it since it was read: %w", f, cur.serial, expect, ErrConflict)
 	}
 	if s.Lineage == "" {
-		s.Lineage = cur.Lineage // cur is New() when there is no file: a fresh lineage
-	} else if exists && s.Lineage != cur.Lineage {
-		return fmt.Errorf("%s has lineage %s, not %s: it was replaced by another state since it was read: %w", f, cur.Lineage, s.Lineage, ErrConflict)
+		s.Lineage = cur.lineage // a fresh lineage when there is no file
+	} else if exists && s.Lineage != cur.lineage {
+		return fmt.Errorf("%s has lineage %s, not %s: it was replaced by another state since it was read: %w", f, cur.lineage, s.Lineage, ErrConflict)
 	}
 	if s.Publications == nil {
 		s.Publications = map[string]*Publication{}
@@ -467,7 +478,33 @@ func (f *File) Write(s *State, expect uint64) error {
 		s.Version, s.Serial = oldVersion, oldSerial
 		return err
 	}
+	f.mu.Lock()
+	f.last = &written{data: data, serial: s.Serial, lineage: s.Lineage}
+	f.mu.Unlock()
 	return nil
+}
+
+// current is the serial and lineage of the state file on disk (serial 0 and a fresh lineage
+// when there is none), from the bytes this File last wrote when the file still holds them.
+func (f *File) current(r *os.Root) (cur written, exists bool, err error) {
+	data, err := r.ReadFile(f.path())
+	if errors.Is(err, fs.ErrNotExist) {
+		return written{lineage: New().Lineage}, false, nil
+	}
+	if err != nil {
+		return written{}, false, fmt.Errorf("read the state: %w", err)
+	}
+	f.mu.Lock()
+	last := f.last
+	f.mu.Unlock()
+	if last != nil && bytes.Equal(data, last.data) {
+		return *last, true, nil
+	}
+	s, err := Decode(f.String(), data)
+	if err != nil {
+		return written{}, true, err
+	}
+	return written{serial: s.Serial, lineage: s.Lineage}, true, nil
 }
 
 func (f *File) encodeChecked(s *State) ([]byte, error) {

@@ -159,6 +159,45 @@ func TestWriteCompareAndSwap(t *testing.T) {
 	}
 }
 
+// Write trusts the bytes it wrote itself, and nothing else: a write by another File (another
+// run) or an edit by hand, even one that keeps the file's length, is decoded and checked.
+func TestWriteNoticesOtherWriters(t *testing.T) {
+	f := newFile(t)
+	s := sample()
+	if err := f.Write(s, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Write(s, 1); err != nil {
+		t.Fatalf("a second write of this File's own: %v", err)
+	}
+	other := &File{FS: f.FS, Path: f.Path}
+	theirs, err := other.Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Write(theirs, 2); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Write(s, 2); !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "is at serial 3, not 2") {
+		t.Fatalf("write after another File's: %v, want ErrConflict at serial 3", err)
+	}
+	// This File's own bytes again, then the serial edited in place to another of the same length.
+	if err := other.Write(theirs, 3); err != nil {
+		t.Fatal(err)
+	}
+	data := readBytes(t, other)
+	edited := bytes.Replace(data, []byte(`"serial": 4,`), []byte(`"serial": 5,`), 1)
+	if bytes.Equal(edited, data) {
+		t.Fatalf("no serial 4 in %s", data)
+	}
+	if err := os.WriteFile(other.String(), edited, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Write(theirs, 4); !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "is at serial 5, not 4") {
+		t.Fatalf("write after an edit in place: %v, want ErrConflict at serial 5", err)
+	}
+}
+
 func TestWriteRefusesInvalidState(t *testing.T) {
 	f := newFile(t)
 	s := New()
@@ -509,7 +548,7 @@ func TestOpen(t *testing.T) {
 			t.Errorf("Open(%q, %q): %v", tt.backend, tt.path, err)
 			continue
 		}
-		if diff := cmp.Diff(got, tt.want, cmpopts.IgnoreUnexported(Git{})); diff != "" {
+		if diff := cmp.Diff(got, tt.want, cmpopts.IgnoreUnexported(Git{}, File{})); diff != "" {
 			t.Errorf("Open(%q, %q) (-got +want):\n%s", tt.backend, tt.path, diff)
 		}
 	}
